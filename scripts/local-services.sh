@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# Installs (when missing) and starts the local Redis and MongoDB-compatible store used by
+# `npm start` and `npm test`. Idempotent: services already answering on their ports are reused.
+# MONGODB_URI / REDIS_URL set in the environment win: nothing local is started for them.
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+state="$root/.local"
+tools="${AVVYR_TOOLS_DIR:-$HOME/.cache/avvyr-integrations/bin}"
+redis_port="${LOCAL_REDIS_PORT:-6380}"
+mongo_port="${LOCAL_MONGO_PORT:-27018}"
+ferretdb_version="v1.24.2"
+
+log() { printf '[local-services] %s\n' "$*" >&2; }
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+wait_port() {
+  local port=$1 name=$2
+  for _ in $(seq 1 100); do port_open "$port" && return 0; sleep 0.2; done
+  log "$name did not open port $port; see $state/$name.log"
+  tail -n 20 "$state/$name.log" >&2 || true
+  return 1
+}
+
+apt_install() {
+  log "installing Debian package(s): $*"
+  if [ ! -f "$state/.apt-updated" ]; then apt-get update -qq >/dev/null && touch "$state/.apt-updated"; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+redis_up() {
+  if [ -n "${REDIS_URL:-}" ]; then log "REDIS_URL is set; not starting a local Redis"; return; fi
+  if port_open "$redis_port"; then log "redis already on 127.0.0.1:$redis_port"; return; fi
+  command -v redis-server >/dev/null || apt_install redis-server
+  mkdir -p "$state/redis"
+  # AOF with fsync on every write: a 202 must survive a Redis crash. noeviction: BullMQ
+  # jobs must never be evicted under memory pressure (the service refuses any other policy).
+  redis-server --bind 127.0.0.1 --port "$redis_port" --dir "$state/redis" \
+    --appendonly yes --appendfsync always --save '' --maxmemory-policy noeviction \
+    --daemonize yes --pidfile "$state/redis.pid" --logfile "$state/redis.log"
+  wait_port "$redis_port" redis
+  log "redis started on 127.0.0.1:$redis_port (AOF on, noeviction)"
+}
+
+ferretdb_bin() {
+  if command -v ferretdb >/dev/null; then command -v ferretdb; return; fi
+  if [ ! -x "$tools/ferretdb" ]; then
+    command -v go >/dev/null || { log "neither mongod nor go is on PATH: cannot provide a document store"; exit 1; }
+    log "building FerretDB $ferretdb_version into $tools (first run only, a few minutes)"
+    # A plain `go install` panics at start: the release reads its version from a generated
+    # build/version/version.txt. Build from the module source with that file written.
+    local src build
+    src="$(go mod download -json "github.com/FerretDB/FerretDB@$ferretdb_version" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')"
+    build="$(mktemp -d)"
+    cp -r "$src/." "$build/" && chmod -R u+w "$build"
+    echo "$ferretdb_version" >"$build/build/version/version.txt"
+    mkdir -p "$tools"
+    (cd "$build" && go build -o "$tools/ferretdb" ./cmd/ferretdb) >&2
+    rm -rf "$build"
+  fi
+  echo "$tools/ferretdb"
+}
+
+mongo_up() {
+  if [ -n "${MONGODB_URI:-}" ]; then log "MONGODB_URI is set; not starting a local store"; return; fi
+  if port_open "$mongo_port"; then log "document store already on 127.0.0.1:$mongo_port"; return; fi
+  if command -v mongod >/dev/null; then
+    mkdir -p "$state/mongod"
+    mongod --bind_ip 127.0.0.1 --port "$mongo_port" --dbpath "$state/mongod" --fork \
+      --logpath "$state/mongod.log" >/dev/null
+    wait_port "$mongo_port" mongod
+    log "mongod started on 127.0.0.1:$mongo_port"
+    return
+  fi
+  local bin
+  bin="$(ferretdb_bin)"
+  mkdir -p "$state/ferretdb"
+  nohup "$bin" --handler=sqlite --sqlite-url="file:$state/ferretdb/" \
+    --listen-addr="127.0.0.1:$mongo_port" --telemetry=disable --log-level=warn \
+    --state-dir="$state/ferretdb" >"$state/ferretdb.log" 2>&1 &
+  echo $! >"$state/ferretdb.pid"
+  wait_port "$mongo_port" ferretdb
+  log "FerretDB (SQLite) started on 127.0.0.1:$mongo_port"
+}
+
+stop_pid() {
+  local file="$state/$1.pid"
+  [ -f "$file" ] || return 0
+  kill "$(cat "$file")" 2>/dev/null || true
+  rm -f "$file"
+}
+
+mkdir -p "$state"
+case "${1:-up}" in
+  up) redis_up; mongo_up ;;
+  down)
+    stop_pid redis; stop_pid ferretdb
+    [ -d "$state/mongod" ] && mongod --dbpath "$state/mongod" --shutdown >/dev/null 2>&1 || true
+    log "stopped" ;;
+  redis-down) stop_pid redis ;;
+  redis-up) redis_up ;;
+  *) echo "usage: $0 up|down|redis-up|redis-down" >&2; exit 2 ;;
+esac

@@ -1,0 +1,46 @@
+import { BullModule } from '@nestjs/bullmq';
+import { DynamicModule, Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { MongooseModule } from '@nestjs/mongoose';
+import { AppConfigModule } from './config/app-config.module';
+import { Env } from './config/env';
+import { RedisPolicyCheck } from './common/queue/redis-policy.check';
+import { AvvyrModule } from './modules/avvyr';
+import { EventsModule } from './modules/events';
+import { InboundModule } from './modules/inbound';
+import { IntegrationsModule } from './modules/integrations';
+import { SandboxModule } from './modules/sandbox';
+
+/** The whole service; `env.ROLE` decides whether queue processors run in this process. */
+@Module({})
+export class AppModule {
+  static forRoot(env: Env): DynamicModule {
+    const redis = new URL(env.REDIS_URL);
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule.forRoot(env),
+        CqrsModule.forRoot(),
+        MongooseModule.forRoot(env.MONGODB_URI, { serverSelectionTimeoutMS: 5000 }),
+        BullModule.forRoot({
+          prefix: env.QUEUE_PREFIX,
+          connection: {
+            host: redis.hostname,
+            port: Number(redis.port || 6379),
+            username: redis.username || undefined,
+            password: redis.password ? decodeURIComponent(redis.password) : undefined,
+            db: redis.pathname.length > 1 ? Number(redis.pathname.slice(1)) : undefined,
+            tls: redis.protocol === 'rediss:' ? {} : undefined,
+            maxRetriesPerRequest: null,
+          },
+        }),
+        IntegrationsModule,
+        EventsModule,
+        AvvyrModule,
+        InboundModule.register({ worker: env.runsWorker }),
+        ...(env.sandboxEnabled && env.runsApi ? [SandboxModule] : []),
+      ],
+      providers: [RedisPolicyCheck],
+    };
+  }
+}

@@ -1,0 +1,109 @@
+import { INestApplicationContext, Logger, LogLevel, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import secureJson from 'secure-json-parse';
+import { AppModule } from './app.module';
+import { Env } from './config/env';
+import {
+  correlationIdFor,
+  CORRELATION_HEADER,
+  ProblemFilter,
+  ValidationFailedError,
+  DomainError,
+  ErrorCode,
+  flattenValidationErrors,
+} from './common';
+import { setupOpenApi } from './docs/openapi';
+
+/** Inbound bodies above this are refused with 413 before they are parsed. */
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+export interface RunningService {
+  app: INestApplicationContext;
+  /** Base URL of the HTTP server; undefined for a worker-only process. */
+  url?: string;
+  close(): Promise<void>;
+}
+
+/** Builds and starts the service for `env.ROLE`: HTTP API, queue workers, or both. */
+export async function startService(env: Env): Promise<RunningService> {
+  const module = AppModule.forRoot(env);
+  if (!env.runsApi) {
+    const app = await NestFactory.createApplicationContext(module, { logger: nestLogLevels(env) });
+    app.enableShutdownHooks();
+    return { app, close: () => app.close() };
+  }
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    genReqId: correlationIdFor,
+    trustProxy: true,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
+    logger: nestLogLevels(env),
+    // Our own JSON parser is registered in configureHttp.
+    bodyParser: false,
+  });
+  try {
+    configureHttp(app);
+    setupOpenApi(app, env);
+    app.enableShutdownHooks();
+    await app.listen(env.PORT, '0.0.0.0');
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    throw error;
+  }
+  const url = `http://127.0.0.1:${env.PORT}`;
+  Logger.log(`Listening on ${url} (ROLE=${env.ROLE})`, 'Bootstrap');
+  return { app, url, close: () => app.close() };
+}
+
+export function configureHttp(app: NestFastifyApplication): void {
+  const filter = new ProblemFilter();
+  app.useGlobalFilters(filter);
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      exceptionFactory: (errors) => new ValidationFailedError(flattenValidationErrors(errors)),
+    }),
+  );
+  const fastify = app.getHttpAdapter().getInstance();
+  // Our own JSON parser, so malformed JSON is a MALFORMED_JSON problem rather than a generic 400.
+  fastify.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES },
+    (_request, body, done) => {
+      try {
+        done(
+          null,
+          secureJson.parse(body, undefined, {
+            protoAction: 'error',
+            constructorAction: 'error',
+          }),
+        );
+      } catch (error) {
+        done(
+          new DomainError(
+            ErrorCode.MalformedJson,
+            400,
+            `The body is not valid JSON: ${(error as Error).message}`,
+            [],
+            'Malformed JSON',
+          ),
+          undefined,
+        );
+      }
+    },
+  );
+  fastify.addHook('onSend', async (request, reply) => {
+    void reply.header(CORRELATION_HEADER, String(request.id));
+  });
+}
+
+function nestLogLevels(env: Env): LogLevel[] | false {
+  const order: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+  const upTo: Record<string, number> = { fatal: 0, error: 1, warn: 2, info: 3, debug: 4, trace: 5 };
+  return env.LOG_LEVEL === 'silent' ? false : order.slice(0, upTo[env.LOG_LEVEL] + 1);
+}

@@ -1,0 +1,56 @@
+/** Every error code the API can answer with, defined once. */
+export const ErrorCode = {
+  ValidationFailed: 'VALIDATION_FAILED',
+  UnknownAction: 'UNKNOWN_ACTION',
+  MalformedJson: 'MALFORMED_JSON',
+  PayloadTooLarge: 'PAYLOAD_TOO_LARGE',
+  UnsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
+  Unauthorized: 'UNAUTHORIZED',
+  InvalidApiKey: 'INVALID_API_KEY',
+  InvalidManagementToken: 'INVALID_MANAGEMENT_TOKEN',
+  IntegrationDisabled: 'INTEGRATION_DISABLED',
+  IntegrationServiceMismatch: 'INTEGRATION_SERVICE_MISMATCH',
+  Forbidden: 'FORBIDDEN',
+  NotFound: 'NOT_FOUND',
+  IntegrationNotFound: 'INTEGRATION_NOT_FOUND',
+  EventNotFound: 'EVENT_NOT_FOUND',
+  EventNotRetryable: 'EVENT_NOT_RETRYABLE',
+  QueueUnavailable: 'QUEUE_UNAVAILABLE',
+  WebhookTokenMissing: 'WEBHOOK_TOKEN_MISSING',
+  WebhookTokenInvalid: 'WEBHOOK_TOKEN_INVALID',
+  WebhookTokenExpired: 'WEBHOOK_TOKEN_EXPIRED',
+  WebhookRequestIdMismatch: 'WEBHOOK_REQUEST_ID_MISMATCH',
+  MethodNotAllowed: 'METHOD_NOT_ALLOWED',
+  Conflict: 'CONFLICT',
+  TooManyRequests: 'TOO_MANY_REQUESTS',
+  Internal: 'INTERNAL_ERROR',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Fallback code for an HTTP status raised by the framework rather than by our code. */
+export function codeForStatus(status: number): ErrorCode {
+  switch (status) {
+    case 400:
+      return ErrorCode.ValidationFailed;
+    case 401:
+      return ErrorCode.Unauthorized;
+    case 403:
+      return ErrorCode.Forbidden;
+    case 404:
+      return ErrorCode.NotFound;
+    case 405:
+      return ErrorCode.MethodNotAllowed;
+    case 409:
+      return ErrorCode.Conflict;
+    case 413:
+      return ErrorCode.PayloadTooLarge;
+    case 415:
+      return ErrorCode.UnsupportedMediaType;
+    case 429:
+      return ErrorCode.TooManyRequests;
+    case 503:
+      return ErrorCode.QueueUnavailable;
+    default:
+      return ErrorCode.Internal;
+  }
+}

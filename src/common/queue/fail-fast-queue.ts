@@ -1,0 +1,65 @@
+import { Logger } from '@nestjs/common';
+import { Job, JobsOptions, Queue } from 'bullmq';
+import IORedis from 'ioredis';
+import { ErrorCode, ServiceUnavailableError } from '../errors';
+
+/** How long an HTTP request may wait on Redis before it is answered 503. */
+export const REDIS_COMMAND_TIMEOUT_MS = 800;
+
+/**
+ * A BullMQ producer for HTTP edges: its Redis connection has no offline queue and a command
+ * timeout, so with Redis down a request gets a 503 within a second instead of hanging, and a
+ * 202 is only ever sent after Redis acknowledged the job.
+ */
+export class FailFastQueue<T> {
+  private readonly logger: Logger;
+  readonly connection: IORedis;
+  readonly queue: Queue<T>;
+
+  constructor(name: string, redisUrl: string, prefix: string) {
+    this.logger = new Logger(`FailFastQueue:${name}`);
+    this.connection = new IORedis(redisUrl, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
+      retryStrategy: (times) => Math.min(times * 100, 1000),
+    });
+    this.connection.on('error', (error: Error) =>
+      this.logger.warn(`Redis connection error: ${error.message}`),
+    );
+    this.queue = new Queue<T>(name, { connection: this.connection, prefix });
+    this.queue.on('error', (error: Error) => this.logger.warn(`Queue error: ${error.message}`));
+  }
+
+  async open(): Promise<void> {
+    await this.queue.waitUntilReady();
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+    this.connection.disconnect();
+  }
+
+  async add(name: string, data: T, options: JobsOptions): Promise<Job<T>> {
+    try {
+      return (await this.queue.add(name as never, data as never, options)) as Job<T>;
+    } catch (error) {
+      this.logger.error(`Could not queue job ${options.jobId}: ${(error as Error).message}`);
+      throw new ServiceUnavailableError(
+        ErrorCode.QueueUnavailable,
+        'The message queue is unavailable; nothing was accepted. Retry with backoff.',
+      );
+    }
+  }
+
+  async getJob(jobId: string): Promise<Job<T> | undefined> {
+    try {
+      return (await this.queue.getJob(jobId)) as Job<T> | undefined;
+    } catch {
+      throw new ServiceUnavailableError(
+        ErrorCode.QueueUnavailable,
+        'The message queue is unavailable.',
+      );
+    }
+  }
+}

@@ -1,0 +1,2 @@
+export * from './fail-fast-queue';
+export * from './backoff-strategy';

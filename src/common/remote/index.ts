@@ -1,0 +1,2 @@
+export * from './remote-call.error';
+export * from './backoff';

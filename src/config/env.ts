@@ -1,0 +1,168 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+/** Secrets that make a local run work with no `.env`; production refuses to start with them. */
+export const LOCAL_MANAGEMENT_JWT_SECRET = 'local-dev-management-secret-change-me-0123456789';
+export const LOCAL_SECRETS_KEY = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
+export const LOCAL_AVVYR_API_TOKEN = 'sandbox-avvyr-token';
+
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
+const toBool = ({ value }: { value: unknown }) =>
+  value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
+const url = { require_tld: false, require_protocol: true };
+
+export type Role = 'api' | 'worker' | 'all';
+
+/** Every setting the service reads, validated once at boot (see README "Configuration"). */
+export class Env {
+  @IsIn(['development', 'test', 'production'])
+  NODE_ENV: 'development' | 'test' | 'production' = 'development';
+
+  @IsIn(['api', 'worker', 'all'])
+  ROLE: Role = 'all';
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsString()
+  @Matches(/^mongodb(\+srv)?:\/\//, { message: 'MONGODB_URI must be a mongodb:// URI' })
+  MONGODB_URI = 'mongodb://127.0.0.1:27018/avvyr_integrations';
+
+  @IsString()
+  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// URI' })
+  REDIS_URL = 'redis://127.0.0.1:6380';
+
+  /** Prefix of every BullMQ key; lets tests and tenants share one Redis safely. */
+  @IsString()
+  @Matches(/^[a-zA-Z0-9_-]+$/)
+  QUEUE_PREFIX = 'avvyr';
+
+  @IsString()
+  @MinLength(32, { message: 'MANAGEMENT_JWT_SECRET must be at least 32 characters' })
+  MANAGEMENT_JWT_SECRET = LOCAL_MANAGEMENT_JWT_SECRET;
+
+  @Matches(/^[0-9a-fA-F]{64}$/, { message: 'SECRETS_KEY must be 64 hex characters (32 bytes)' })
+  SECRETS_KEY = LOCAL_SECRETS_KEY;
+
+  /** Defaults to the in-process sandbox on this service's own port. */
+  @IsOptional()
+  @IsUrl(url)
+  AVVYR_API_URL?: string;
+
+  @IsString()
+  @MinLength(1)
+  AVVYR_API_TOKEN = LOCAL_AVVYR_API_TOKEN;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  AVVYR_TIMEOUT_MS = 10_000;
+
+  /** Defaults to the in-process Avasam sandbox. */
+  @IsOptional()
+  @IsUrl(url)
+  AVASAM_API_URL?: string;
+
+  /** Base of the webhook URLs shown to sellers (what Avasam must reach). */
+  @IsOptional()
+  @IsUrl(url)
+  PUBLIC_BASE_URL?: string;
+
+  @IsString()
+  @MinLength(1)
+  AVASAM_DEFAULT_WAREHOUSE_ID = 'avasam';
+
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  SANDBOX?: boolean;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  RETRY_ATTEMPTS = 10;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RETRY_BASE_DELAY_MS = 5000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  WORKER_CONCURRENCY = 50;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  EVENT_RETENTION_DAYS = 30;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  get sandboxEnabled(): boolean {
+    return this.SANDBOX ?? this.NODE_ENV !== 'production';
+  }
+  get avvyrApiUrl(): string {
+    return this.AVVYR_API_URL ?? `http://127.0.0.1:${this.PORT}/sandbox/avvyr`;
+  }
+  get avasamApiUrl(): string {
+    return this.AVASAM_API_URL ?? `http://127.0.0.1:${this.PORT}/sandbox/avasam`;
+  }
+  get publicBaseUrl(): string {
+    return (this.PUBLIC_BASE_URL ?? `http://localhost:${this.PORT}`).replace(/\/$/, '');
+  }
+  get runsApi(): boolean {
+    return this.ROLE !== 'worker';
+  }
+  get runsWorker(): boolean {
+    return this.ROLE !== 'api';
+  }
+}
+
+export class InvalidConfigError extends Error {}
+
+/** Validates raw settings; throws one line per bad setting, naming it. */
+export function loadEnv(raw: Record<string, string | undefined>): Env {
+  const known = Object.keys(new Env());
+  const picked = Object.fromEntries(
+    Object.entries(raw).filter(([k, v]) => v !== undefined && v !== '' && known.includes(k)),
+  );
+  for (const optional of ['AVVYR_API_URL', 'AVASAM_API_URL', 'PUBLIC_BASE_URL', 'SANDBOX']) {
+    if (raw[optional]) picked[optional] = raw[optional];
+  }
+  const env = plainToInstance(Env, picked, { exposeDefaultValues: true });
+  const errors = validateSync(env, { skipMissingProperties: false });
+  const problems = errors.map(
+    (e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`,
+  );
+  if (env.NODE_ENV === 'production') {
+    if (env.MANAGEMENT_JWT_SECRET === LOCAL_MANAGEMENT_JWT_SECRET)
+      problems.push('MANAGEMENT_JWT_SECRET: the local development secret is refused in production');
+    if (env.SECRETS_KEY.toLowerCase() === LOCAL_SECRETS_KEY)
+      problems.push('SECRETS_KEY: the local development key is refused in production');
+    if (env.AVVYR_API_TOKEN === LOCAL_AVVYR_API_TOKEN)
+      problems.push('AVVYR_API_TOKEN: the sandbox token is refused in production');
+  }
+  if (problems.length)
+    throw new InvalidConfigError(`Invalid configuration: ${problems.join(' | ')}`);
+  return env;
+}

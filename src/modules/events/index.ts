@@ -1,0 +1,10 @@
+export { EventsModule } from './events.module';
+export { MessageTimeline } from './timeline/message-timeline';
+export { MessageStepRecorded } from './timeline/message-step-recorded.event';
+export { MessageStatus, MESSAGE_STATUSES } from './timeline/message-step';
+export type { MessageStep, StepError } from './timeline/message-step';
+export { TrackedJobRunner } from './timeline/tracked-job';
+export type { TrackedJobData, StepReporter } from './timeline/tracked-job';
+export { MessageSources } from './retry/message-sources';
+export type { MessageQueueAccess } from './retry/message-sources';
+export { EventsQueryService } from './query/events-query.service';

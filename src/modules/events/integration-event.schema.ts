@@ -1,0 +1,82 @@
+import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
+import { Schema as MongooseSchema } from 'mongoose';
+import { MESSAGE_STATUSES, MessageStatus, StepError } from './timeline/message-step';
+
+export interface TimelineEntry {
+  step: string;
+  status?: MessageStatus;
+  at: Date;
+  run: number;
+  attempt: number;
+  detail?: Record<string, unknown>;
+  error?: StepError;
+}
+
+/** The read model of one accepted message: what a user sees in the events API and dashboard. */
+@Schema({ collection: 'integration_events', versionKey: false })
+export class IntegrationEvent {
+  @Prop({ required: true, unique: true })
+  messageId: string;
+
+  @Prop({ required: true })
+  source: string;
+
+  @Prop({ required: true })
+  integrationId: string;
+
+  @Prop({ required: true })
+  accountId: string;
+
+  @Prop({ required: true })
+  action: string;
+
+  @Prop()
+  entityId?: string;
+
+  @Prop()
+  externalId?: string;
+
+  @Prop()
+  correlationId: string;
+
+  @Prop({ type: String, required: true, enum: MESSAGE_STATUSES })
+  status: MessageStatus;
+
+  @Prop({ required: true })
+  statusRank: number;
+
+  @Prop({ default: 0 })
+  attempts: number;
+
+  @Prop({ type: [MongooseSchema.Types.Mixed], default: [] })
+  timeline: TimelineEntry[];
+
+  @Prop({ type: MongooseSchema.Types.Mixed })
+  lastError?: StepError;
+
+  @Prop({ type: MongooseSchema.Types.Mixed })
+  result?: unknown;
+
+  @Prop({ type: MongooseSchema.Types.Mixed })
+  payload?: unknown;
+
+  @Prop({ required: true })
+  receivedAt: Date;
+
+  @Prop()
+  nextAttemptAt?: Date;
+
+  @Prop()
+  completedAt?: Date;
+
+  @Prop()
+  updatedAt: Date;
+}
+
+export const IntegrationEventSchema = SchemaFactory.createForClass(IntegrationEvent);
+// Each index matches one filter of the events API, newest first.
+IntegrationEventSchema.index({ accountId: 1, receivedAt: -1, messageId: -1 });
+IntegrationEventSchema.index({ accountId: 1, integrationId: 1, receivedAt: -1 });
+IntegrationEventSchema.index({ accountId: 1, status: 1, receivedAt: -1 });
+IntegrationEventSchema.index({ accountId: 1, entityId: 1, receivedAt: -1 });
+IntegrationEventSchema.index({ receivedAt: 1 });

@@ -1,0 +1,62 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsDate, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { MESSAGE_STATUSES, MessageStatus } from '../timeline/message-step';
+
+export class EventsFilterDto {
+  @ApiPropertyOptional({ example: '665f1c2e9a1b2c3d4e5f6a7b' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  integrationId?: string;
+
+  @ApiPropertyOptional({ enum: MESSAGE_STATUSES, example: 'failed' })
+  @IsOptional()
+  @IsIn(MESSAGE_STATUSES)
+  status?: MessageStatus;
+
+  @ApiPropertyOptional({ example: 'inventory.set' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  action?: string;
+
+  @ApiPropertyOptional({ example: 'SKU-12345' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  entityId?: string;
+
+  @ApiPropertyOptional({ enum: ['inbound', 'avasam'] })
+  @IsOptional()
+  @IsIn(['inbound', 'avasam'])
+  source?: string;
+
+  @ApiPropertyOptional({
+    description: 'Received at or after (ISO 8601)',
+    example: '2026-01-01T00:00:00Z',
+  })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  from?: Date;
+
+  @ApiPropertyOptional({ description: 'Received before (ISO 8601)' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  to?: Date;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  cursor?: string;
+}

@@ -1,0 +1,85 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { FilterQuery, Model } from 'mongoose';
+import { ErrorCode, NotFoundError } from '../../../common/errors';
+import { IntegrationEvent } from '../integration-event.schema';
+import { MessageSources } from '../retry/message-sources';
+import { MessageStatus } from '../timeline/message-step';
+import { decodeCursor, encodeCursor } from './cursor';
+import type { EventsFilterDto } from './events-filter.dto';
+
+export type EventView = Omit<IntegrationEvent, 'statusRank'>;
+
+const LIST_PROJECTION = { _id: 0, statusRank: 0, payload: 0, timeline: 0 } as const;
+const DETAIL_PROJECTION = { _id: 0, statusRank: 0 } as const;
+
+/** Reads of the IntegrationEvent model, always within one account. */
+@Injectable()
+export class EventsQueryService {
+  constructor(
+    @InjectModel(IntegrationEvent.name) private readonly events: Model<IntegrationEvent>,
+    private readonly sources: MessageSources,
+  ) {}
+
+  async filter(accountId: string, dto: EventsFilterDto) {
+    const limit = dto.limit ?? 50;
+    const query: FilterQuery<IntegrationEvent> = { accountId };
+    if (dto.integrationId) query.integrationId = dto.integrationId;
+    if (dto.status) query.status = dto.status;
+    if (dto.action) query.action = dto.action;
+    if (dto.entityId) query.entityId = dto.entityId;
+    if (dto.source) query.source = dto.source;
+    const receivedAt: Record<string, Date> = {};
+    if (dto.from) receivedAt.$gte = dto.from;
+    if (dto.to) receivedAt.$lt = dto.to;
+    if (Object.keys(receivedAt).length) query.receivedAt = receivedAt;
+    if (dto.cursor) {
+      const cursor = decodeCursor(dto.cursor);
+      query.$or = [
+        { receivedAt: { $lt: cursor.receivedAt } },
+        { receivedAt: cursor.receivedAt, messageId: { $lt: cursor.messageId } },
+      ];
+    }
+    const docs = await this.events
+      .find(query, LIST_PROJECTION)
+      .sort({ receivedAt: -1, messageId: -1 })
+      .limit(limit + 1)
+      .lean<EventView[]>();
+    const items = docs.slice(0, limit);
+    const last = items[items.length - 1];
+    return {
+      items,
+      nextCursor: docs.length > limit && last ? encodeCursor(last) : null,
+    };
+  }
+
+  /** The event, or (not projected yet) what its queued job says. */
+  async get(accountId: string, messageId: string): Promise<EventView> {
+    const doc = await this.events
+      .findOne({ messageId, accountId }, DETAIL_PROJECTION)
+      .lean<EventView>();
+    if (doc) return doc;
+    for (const source of this.sources.all()) {
+      const job = await source.peek(messageId);
+      if (job && job.context.accountId === accountId) {
+        return {
+          messageId,
+          source: job.source,
+          integrationId: job.context.integrationId,
+          accountId,
+          action: job.action,
+          entityId: job.entityId,
+          externalId: job.externalId,
+          correlationId: job.context.correlationId,
+          status: MessageStatus.Received,
+          attempts: job.priorAttempts,
+          timeline: [],
+          payload: job.payload,
+          receivedAt: new Date(job.context.receivedAt),
+          updatedAt: new Date(job.context.receivedAt),
+        };
+      }
+    }
+    throw new NotFoundError(ErrorCode.EventNotFound, `Event ${messageId} was not found.`);
+  }
+}

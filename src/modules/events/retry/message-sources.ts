@@ -1,0 +1,30 @@
+import { Injectable } from '@nestjs/common';
+import type { MessageSource } from '../../../common/context';
+import type { TrackedJobData } from '../timeline/tracked-job';
+
+/** What a queue-owning module lets the events module do with its messages. */
+export interface MessageQueueAccess {
+  readonly source: MessageSource;
+  /** Queue the message again under the same messageId, as run `job.run`. */
+  requeue(job: TrackedJobData): Promise<void>;
+  /** The queued job of a message whose event is not projected yet (the job is the truth). */
+  peek(messageId: string): Promise<TrackedJobData | undefined>;
+}
+
+/** Registry filled at start-up by the inbound and avasam modules. */
+@Injectable()
+export class MessageSources {
+  private readonly sources = new Map<MessageSource, MessageQueueAccess>();
+
+  register(access: MessageQueueAccess): void {
+    this.sources.set(access.source, access);
+  }
+
+  get(source: MessageSource): MessageQueueAccess | undefined {
+    return this.sources.get(source);
+  }
+
+  all(): MessageQueueAccess[] {
+    return [...this.sources.values()];
+  }
+}

@@ -1,0 +1,17 @@
+import { Command } from '@nestjs/cqrs';
+
+export interface RetryEventResult {
+  messageId: string;
+  status: 'received';
+}
+
+/** A person asks for a failed message to be processed again, under the same messageId. */
+export class RetryEventCommand extends Command<RetryEventResult> {
+  constructor(
+    readonly accountId: string,
+    readonly messageId: string,
+    readonly requestedBy: string,
+  ) {
+    super();
+  }
+}

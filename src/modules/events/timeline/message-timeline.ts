@@ -1,0 +1,33 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { EventBus } from '@nestjs/cqrs';
+import { MessageStep } from './message-step';
+import { MessageStepRecorded } from './message-step-recorded.event';
+import { ProjectionWriter } from './projection-writer';
+import { stepToWrites } from './step-to-writes';
+
+/** The one way to record what happened to a message. */
+@Injectable()
+export class MessageTimeline {
+  private readonly logger = new Logger(MessageTimeline.name);
+
+  constructor(
+    private readonly writer: ProjectionWriter,
+    private readonly eventBus: EventBus,
+  ) {}
+
+  /** Resolves once the step is projected; rejects if the projection write failed. */
+  async record(step: MessageStep): Promise<void> {
+    await this.writer.write(stepToWrites(step));
+    this.eventBus.publish(new MessageStepRecorded(step));
+  }
+
+  /** For steps whose projection may lag: the next step heals a lost one. */
+  recordInBackground(step: MessageStep): void {
+    this.record(step).catch((error: unknown) =>
+      this.logger.warn(
+        { err: error, messageId: step.context.messageId, step: step.step },
+        'Projection of a step failed; it heals at the next step',
+      ),
+    );
+  }
+}

@@ -1,0 +1,96 @@
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import type { AnyBulkWriteOperation, Model } from 'mongoose';
+import { IntegrationEvent } from '../integration-event.schema';
+
+const MAX_BATCH = 500;
+const DUPLICATE_KEY = 11000;
+
+interface Pending {
+  writes: AnyBulkWriteOperation<IntegrationEvent>[];
+  done: (error?: unknown) => void;
+}
+
+/**
+ * Groups the projection writes of concurrent steps into one ordered bulkWrite per tick, so a
+ * busy worker pays one round trip for many steps. Callers await their own writes.
+ */
+@Injectable()
+export class ProjectionWriter implements OnModuleDestroy {
+  private readonly logger = new Logger(ProjectionWriter.name);
+  private queue: Pending[] = [];
+  private scheduled = false;
+  private inFlight = Promise.resolve();
+
+  constructor(
+    @InjectModel(IntegrationEvent.name) private readonly events: Model<IntegrationEvent>,
+  ) {}
+
+  write(writes: AnyBulkWriteOperation<IntegrationEvent>[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({
+        writes,
+        done: (error) =>
+          error
+            ? reject(error instanceof Error ? error : new Error('Unknown error', { cause: error }))
+            : resolve(),
+      });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    while (this.queue.length || this.scheduled) await this.flush();
+    await this.inFlight;
+  }
+
+  private flush(): Promise<void> {
+    this.scheduled = false;
+    const batch = this.queue.splice(0, this.queue.length);
+    if (!batch.length) return this.inFlight;
+    // Batches run one after another so a message's steps are applied in the order recorded.
+    this.inFlight = this.inFlight.then(() => this.apply(batch));
+    return this.inFlight;
+  }
+
+  private async apply(batch: Pending[]): Promise<void> {
+    for (let i = 0; i < batch.length;) {
+      const chunk: Pending[] = [];
+      let size = 0;
+      while (i < batch.length && (size === 0 || size + batch[i].writes.length <= MAX_BATCH)) {
+        size += batch[i].writes.length;
+        chunk.push(batch[i++]);
+      }
+      try {
+        await this.events.bulkWrite(
+          chunk.flatMap((p) => p.writes),
+          { ordered: true },
+        );
+        chunk.forEach((p) => p.done());
+      } catch {
+        // Rare: an upsert raced another replica's. Apply one step at a time, retrying once.
+        for (const pending of chunk) {
+          try {
+            await this.writeOne(pending.writes);
+            pending.done();
+          } catch (error) {
+            this.logger.warn({ err: error }, 'Projection write failed; it heals at the next step');
+            pending.done(error);
+          }
+        }
+      }
+    }
+  }
+
+  private async writeOne(writes: AnyBulkWriteOperation<IntegrationEvent>[]): Promise<void> {
+    try {
+      await this.events.bulkWrite(writes, { ordered: true });
+    } catch (error) {
+      if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+      await this.events.bulkWrite(writes, { ordered: true });
+    }
+  }
+}

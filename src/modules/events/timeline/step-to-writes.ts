@@ -1,0 +1,72 @@
+import type { AnyBulkWriteOperation } from 'mongoose';
+import type { IntegrationEvent, TimelineEntry } from '../integration-event.schema';
+import { MessageStatus, MessageStep, statusRank } from './message-step';
+
+/**
+ * The two writes that project one step: an upsert that creates the event if it is missing (so
+ * a lost projection heals at the next step) and appends to the timeline, then a guarded update
+ * that moves the status only forward.
+ */
+export function stepToWrites(step: MessageStep): AnyBulkWriteOperation<IntegrationEvent>[] {
+  const { context } = step;
+  const entry: TimelineEntry = {
+    step: step.step,
+    at: step.at,
+    run: step.run,
+    attempt: step.attempt,
+    ...(step.status && { status: step.status }),
+    ...(step.detail && { detail: step.detail }),
+    ...(step.error && { error: step.error }),
+  };
+  const writes: AnyBulkWriteOperation<IntegrationEvent>[] = [
+    {
+      updateOne: {
+        filter: { messageId: context.messageId },
+        update: {
+          $setOnInsert: {
+            messageId: context.messageId,
+            source: step.source,
+            integrationId: context.integrationId,
+            accountId: context.accountId,
+            correlationId: context.correlationId,
+            action: step.action,
+            receivedAt: new Date(context.receivedAt),
+            status: MessageStatus.Received,
+            statusRank: -1,
+            ...(step.entityId !== undefined && { entityId: step.entityId }),
+            ...(step.externalId !== undefined && { externalId: step.externalId }),
+            ...(step.payload !== undefined && { payload: step.payload }),
+          },
+          $push: { timeline: entry },
+          $max: { attempts: step.totalAttempts },
+          $set: { updatedAt: step.at },
+        },
+        upsert: true,
+      },
+    },
+  ];
+  if (step.status) {
+    writes.push({
+      updateOne: {
+        filter: { messageId: context.messageId, statusRank: { $lt: statusRank(step) } },
+        update: statusUpdate(step, step.status),
+      },
+    });
+  }
+  return writes;
+}
+
+function statusUpdate(step: MessageStep, status: MessageStatus) {
+  const set: Record<string, unknown> = { status, statusRank: statusRank(step) };
+  const unset: Record<string, ''> = {};
+  if (step.error) set.lastError = step.error;
+  if (step.result !== undefined) set.result = step.result;
+  if (step.nextAttemptAt) set.nextAttemptAt = step.nextAttemptAt;
+  else unset.nextAttemptAt = '';
+  if (status === MessageStatus.Succeeded || status === MessageStatus.Failed) {
+    set.completedAt = step.at;
+  } else {
+    unset.completedAt = '';
+  }
+  return { $set: set, $unset: unset };
+}

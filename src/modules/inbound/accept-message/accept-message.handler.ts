@@ -1,0 +1,89 @@
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { createHash, randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import { DomainError, ErrorCode, ValidationFailedError } from '../../../common/errors';
+import { MessageStatus, MessageTimeline, TrackedJobData } from '../../events';
+import { InboundQueueService } from '../inbound-queue.service';
+import { AcceptedMessage, AcceptMessageCommand } from './accept-message.command';
+import { validateInboundBody } from './inbound-body.validator';
+
+/** Validate, queue durably, then answer: a messageId is only returned once Redis holds the job. */
+@CommandHandler(AcceptMessageCommand)
+export class AcceptMessageHandler implements ICommandHandler<
+  AcceptMessageCommand,
+  AcceptedMessage
+> {
+  constructor(
+    private readonly queue: InboundQueueService,
+    private readonly timeline: MessageTimeline,
+  ) {}
+
+  async execute(command: AcceptMessageCommand): Promise<AcceptedMessage> {
+    const message = validateInboundBody(command.body);
+    const { integration } = command;
+    const messageId = command.idempotencyKey
+      ? messageIdForKey(integration.id, command.idempotencyKey)
+      : randomUUID();
+    const job: TrackedJobData = {
+      context: {
+        messageId,
+        correlationId: command.correlationId,
+        integrationId: integration.id,
+        accountId: integration.accountId,
+        receivedAt: new Date().toISOString(),
+      },
+      source: 'inbound',
+      action: message.action,
+      entityId: message.entityId,
+      payload: message.data,
+      run: 0,
+      priorAttempts: 0,
+    };
+    if (command.idempotencyKey) {
+      const earlier = await this.queue.peek(messageId);
+      if (earlier) return this.replay(earlier, job);
+    }
+    await this.queue.enqueue(job);
+    this.timeline.recordInBackground({
+      context: job.context,
+      source: 'inbound',
+      action: job.action,
+      entityId: job.entityId,
+      step: 'received',
+      status: MessageStatus.Received,
+      run: 0,
+      attempt: 0,
+      totalAttempts: 0,
+      at: new Date(job.context.receivedAt),
+      payload: job.payload,
+    });
+    return { messageId };
+  }
+
+  /** Same Idempotency-Key as an earlier request: already queued, once. */
+  private replay(earlier: TrackedJobData, job: TrackedJobData): AcceptedMessage {
+    if (
+      earlier.action !== job.action ||
+      earlier.entityId !== job.entityId ||
+      !isDeepStrictEqual(earlier.payload, job.payload)
+    ) {
+      throw new DomainError(
+        ErrorCode.Conflict,
+        409,
+        'This Idempotency-Key was already used for a different request.',
+      );
+    }
+    return { messageId: earlier.context.messageId };
+  }
+}
+
+/** A UUID-shaped id derived from the integration and the caller's key (stable across retries). */
+export function messageIdForKey(integrationId: string, key: string): string {
+  if (key.length > 255) {
+    throw new ValidationFailedError([
+      { path: 'Idempotency-Key', message: 'Idempotency-Key must be at most 255 characters' },
+    ]);
+  }
+  const hex = createHash('sha256').update(`${integrationId}\n${key}`).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}

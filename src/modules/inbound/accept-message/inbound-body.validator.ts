@@ -1,0 +1,72 @@
+import { DomainError, ErrorCode, FieldError, ValidationFailedError } from '../../../common/errors';
+import {
+  INBOUND_ACTIONS,
+  InboundAction,
+  isInboundAction,
+  SUPPORTED_ACTIONS,
+} from '../actions/action-registry';
+import { validatePayload } from '../actions/validate-payload';
+
+export interface ValidInboundMessage {
+  action: InboundAction;
+  entityId?: string;
+  data: Record<string, unknown>;
+}
+
+const ENVELOPE_FIELDS = new Set(['action', 'entityId', 'data']);
+const MAX_ENTITY_ID_LENGTH = 500;
+
+/**
+ * Validates the whole request `{action, entityId?, data}` and reports every failing path at once
+ * (`data.items[1].quantity`), so a caller fixes a message in one round.
+ */
+export function validateInboundBody(body: unknown): ValidInboundMessage {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new ValidationFailedError([
+      { path: '', message: 'the body must be a JSON object {action, entityId?, data}' },
+    ]);
+  }
+  const input = body as Record<string, unknown>;
+  const errors: FieldError[] = Object.keys(input)
+    .filter((key) => !ENVELOPE_FIELDS.has(key))
+    .map((key) => ({ path: key, message: `property ${key} should not exist` }));
+
+  const { action, entityId, data } = input;
+  if (action === undefined || action === null) {
+    errors.push({ path: 'action', message: 'action is required' });
+  } else if (!isInboundAction(action)) {
+    throw new DomainError(
+      ErrorCode.UnknownAction,
+      400,
+      `Unknown action ${JSON.stringify(action)}. Supported actions: ${SUPPORTED_ACTIONS.join(', ')}.`,
+      [{ path: 'action', message: `action must be one of: ${SUPPORTED_ACTIONS.join(', ')}` }],
+      'Unknown action',
+    );
+  }
+
+  if (entityId !== undefined) {
+    if (typeof entityId !== 'string' || entityId.trim() === '') {
+      errors.push({ path: 'entityId', message: 'entityId must be a non-empty string' });
+    } else if (entityId.length > MAX_ENTITY_ID_LENGTH) {
+      errors.push({
+        path: 'entityId',
+        message: `entityId must be at most ${MAX_ENTITY_ID_LENGTH} characters`,
+      });
+    }
+  } else if (isInboundAction(action) && INBOUND_ACTIONS[action].requiresEntityId) {
+    errors.push({ path: 'entityId', message: `entityId is required for ${action}` });
+  }
+
+  if (data === undefined || data === null) {
+    errors.push({ path: 'data', message: 'data is required' });
+  } else if (isInboundAction(action)) {
+    errors.push(...validatePayload(action, data));
+  }
+
+  if (errors.length) throw new ValidationFailedError(errors);
+  return {
+    action: action as InboundAction,
+    ...(entityId !== undefined && { entityId: entityId as string }),
+    data: data as Record<string, unknown>,
+  };
+}

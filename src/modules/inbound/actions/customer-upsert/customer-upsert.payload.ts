@@ -1,0 +1,26 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsEmail, IsOptional, Matches } from 'class-validator';
+import { RequiredText } from '../payload-rules';
+
+export class CustomerUpsertPayload {
+  @ApiProperty({ example: 'customer@example.com' })
+  @IsEmail()
+  email: string;
+
+  @ApiPropertyOptional({ example: 'Anna' })
+  @IsOptional()
+  @RequiredText()
+  firstName?: string;
+
+  @ApiPropertyOptional({ example: 'Svensson' })
+  @IsOptional()
+  @RequiredText()
+  lastName?: string;
+
+  @ApiPropertyOptional({ example: '+46701234567' })
+  @IsOptional()
+  @Matches(/^\+?[0-9][0-9 ()-]{4,24}$/, {
+    message: 'phone must be a phone number such as +46701234567',
+  })
+  phone?: string;
+}

@@ -1,0 +1,4 @@
+export { InboundModule } from './inbound.module';
+export { INBOUND_QUEUE } from './inbound-queue';
+export { INBOUND_ACTIONS, SUPPORTED_ACTIONS } from './actions/action-registry';
+export type { InboundAction } from './actions/action-registry';

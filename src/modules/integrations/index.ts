@@ -1,0 +1,15 @@
+export { IntegrationsModule } from './integrations.module';
+export { IntegrationsService } from './manage/integrations.service';
+export type { ServiceSettingsPolicy, PreparedSettings } from './manage/service-settings.policy';
+export { ApiKeyCache } from './api-keys/api-key.cache';
+export { ManagementAuthGuard } from './auth/management-auth.guard';
+export type { ManagementRequest } from './auth/management-auth.guard';
+export { ManagementTokenService, signManagementToken } from './auth/management-token.service';
+export type { ManagementPrincipal } from './auth/management-token.service';
+export { Principal } from './auth/principal.decorator';
+export { bearerToken } from './auth/bearer';
+export { SecretStore } from './secrets/secret-store.port';
+export type {
+  IntegrationView,
+  IntegrationService as IntegrationServiceName,
+} from './integration.schema';

@@ -1,0 +1,83 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ManagementAuthGuard } from '../auth/management-auth.guard';
+import { ManagementPrincipal } from '../auth/management-token.service';
+import { Principal } from '../auth/principal.decorator';
+import { IntegrationView } from '../integration.schema';
+import {
+  CreateIntegrationDto,
+  IntegrationResponse,
+  IntegrationWithKeyResponse,
+  UpdateIntegrationDto,
+} from './integration.dto';
+import { IntegrationsService } from './integrations.service';
+
+@ApiTags('Management: integrations')
+@ApiBearerAuth('managementToken')
+@UseGuards(ManagementAuthGuard)
+@Controller('v1/integrations')
+export class IntegrationsController {
+  constructor(private readonly integrations: IntegrationsService) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Create an integration; the response carries its API key, once' })
+  @ApiCreatedResponse({ type: IntegrationWithKeyResponse })
+  async create(@Principal() principal: ManagementPrincipal, @Body() dto: CreateIntegrationDto) {
+    const { integration, apiKey } = await this.integrations.create(principal.accountId, dto);
+    return { ...this.render(integration), apiKey };
+  }
+
+  @Get()
+  @ApiOperation({ summary: "List the account's integrations" })
+  @ApiOkResponse({ type: [IntegrationResponse] })
+  async list(@Principal() principal: ManagementPrincipal) {
+    const integrations = await this.integrations.list(principal.accountId);
+    return integrations.map((integration) => this.render(integration));
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Read one integration (never its key or secrets)' })
+  @ApiOkResponse({ type: IntegrationResponse })
+  async get(@Principal() principal: ManagementPrincipal, @Param('id') id: string) {
+    return this.render(await this.integrations.get(principal.accountId, id));
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Rename, enable or disable an integration, or replace its settings' })
+  @ApiOkResponse({ type: IntegrationResponse })
+  async update(
+    @Principal() principal: ManagementPrincipal,
+    @Param('id') id: string,
+    @Body() dto: UpdateIntegrationDto,
+  ) {
+    return this.render(await this.integrations.update(principal.accountId, id, dto));
+  }
+
+  @Post(':id/regenerate-key')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Issue a new API key; the old one stops working at once' })
+  @ApiOkResponse({ type: IntegrationWithKeyResponse })
+  async regenerateKey(@Principal() principal: ManagementPrincipal, @Param('id') id: string) {
+    const { integration, apiKey } = await this.integrations.regenerateKey(principal.accountId, id);
+    return { ...this.render(integration), apiKey };
+  }
+
+  private render(integration: IntegrationView) {
+    return {
+      id: integration.id,
+      service: integration.service,
+      name: integration.name,
+      enabled: integration.enabled,
+      apiKeyPrefix: integration.apiKeyPrefix,
+      settings: this.integrations.present(integration),
+      createdAt: integration.createdAt,
+      updatedAt: integration.updatedAt,
+    };
+  }
+}

@@ -1,0 +1,99 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+
+export interface SandboxCall {
+  at: string;
+  method: string;
+  path: string;
+  action: string;
+  idempotencyKey?: string;
+  accountId?: string;
+  status: number;
+  replayed: boolean;
+  body: unknown;
+}
+
+export interface SandboxOrder {
+  id: string;
+  externalId: string;
+  status: string;
+  trackingNumber?: string;
+  customer: unknown;
+  lineItems: unknown[];
+  accountId?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Fault {
+  action?: string;
+  status: number;
+  remaining: number;
+  retryAfterSeconds?: number;
+}
+
+export interface StoredResponse {
+  status: number;
+  body: unknown;
+}
+
+const MAX_CALLS_KEPT = 2000;
+
+/** Everything the Avvyr sandbox remembers; in memory, per process, reset on demand. */
+@Injectable()
+export class AvvyrSandboxState {
+  inventory: Record<string, Record<string, number>> = {};
+  products: Record<string, Record<string, unknown>> = {};
+  prices: Record<string, Record<string, unknown>> = {};
+  orders: Record<string, SandboxOrder> = {};
+  customers: Record<string, Record<string, unknown>> = {};
+  calls: SandboxCall[] = [];
+  callCount = 0;
+  faults: Fault[] = [];
+  readonly idempotency = new Map<string, StoredResponse>();
+
+  reset(): void {
+    this.inventory = {};
+    this.products = {};
+    this.prices = {};
+    this.orders = {};
+    this.customers = {};
+    this.calls = [];
+    this.callCount = 0;
+    this.faults = [];
+    this.idempotency.clear();
+  }
+
+  logCall(call: SandboxCall): void {
+    this.callCount++;
+    this.calls.push(call);
+    if (this.calls.length > MAX_CALLS_KEPT)
+      this.calls.splice(0, this.calls.length - MAX_CALLS_KEPT);
+  }
+
+  /** The next fault for this action (or any), consuming one of its `times`. */
+  takeFault(action: string): Fault | undefined {
+    const fault = this.faults.find((f) => f.remaining > 0 && (!f.action || f.action === action));
+    if (!fault) return undefined;
+    fault.remaining--;
+    this.faults = this.faults.filter((f) => f.remaining > 0);
+    return fault;
+  }
+
+  newOrderId(): string {
+    return `ord_${randomUUID().replace(/-/g, '').slice(0, 20)}`;
+  }
+
+  snapshot() {
+    return {
+      inventory: this.inventory,
+      products: this.products,
+      prices: this.prices,
+      orders: this.orders,
+      customers: this.customers,
+      faults: this.faults,
+      callCount: this.callCount,
+      calls: this.calls,
+    };
+  }
+}

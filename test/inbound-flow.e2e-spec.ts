@@ -1,0 +1,113 @@
+import { Api } from './support/api';
+import { startTestService, TestService } from './support/test-service';
+import { SEED_EXAMPLES } from './fixtures/seed-examples';
+
+describe('Custom Inbound: the seven seed examples end to end', () => {
+  let service: TestService;
+  let api: Api;
+  let apiKey: string;
+
+  beforeAll(async () => {
+    service = await startTestService();
+    api = await Api.forAccount(service, 'acc-flow');
+    ({ apiKey } = await api.newCustomIntegration());
+  });
+  afterAll(() => service.close());
+
+  async function sendAndSucceed(body: unknown) {
+    const accepted = await api.send(apiKey, body);
+    expect(accepted.status).toBe(202);
+    expect(accepted.body.messageId).toMatch(/^[0-9a-f-]{36}$/);
+    return api.waitForStatus(accepted.body.messageId, 'succeeded');
+  }
+
+  it('inventory.set sets absolute levels per SKU and warehouse', async () => {
+    const event = await sendAndSucceed(SEED_EXAMPLES['inventory.set']);
+    expect(event.timeline.map((s: any) => s.step)).toEqual(['received', 'processing', 'succeeded']);
+    const state = await api.sandboxState();
+    expect(state.inventory['CHAIR-UNO-BLK']['wh-01']).toBe(42);
+    expect(state.inventory['SOFA-VEL-GRY']['wh-01']).toBe(8);
+    const call = state.calls.find((c: any) => c.idempotencyKey === event.messageId);
+    expect(call).toMatchObject({
+      method: 'PUT',
+      path: '/v1/inventory/levels',
+      accountId: 'acc-flow',
+    });
+  });
+
+  it('inventory.adjust changes stock relative to the current level', async () => {
+    await sendAndSucceed({
+      action: 'inventory.set',
+      data: { items: [{ sku: 'CHAIR-UNO-BLK', quantity: 10 }] },
+    });
+    await sendAndSucceed(SEED_EXAMPLES['inventory.adjust']);
+    const state = await api.sandboxState();
+    expect(state.inventory['CHAIR-UNO-BLK'].default).toBe(8);
+  });
+
+  it('order.create creates the order and order.update ships it', async () => {
+    const created = await sendAndSucceed(SEED_EXAMPLES['order.create']);
+    const orderId = created.result.id;
+    expect(orderId).toMatch(/^ord_/);
+    let state = await api.sandboxState();
+    expect(state.orders[orderId]).toMatchObject({ externalId: 'ERP-ORDER-789', status: 'pending' });
+
+    await sendAndSucceed({ ...SEED_EXAMPLES['order.update'], entityId: orderId });
+    state = await api.sandboxState();
+    expect(state.orders[orderId]).toMatchObject({
+      status: 'shipped',
+      trackingNumber: 'PKG-123456789',
+    });
+  });
+
+  it('product.upsert, price.set and customer.upsert land in the backend', async () => {
+    await sendAndSucceed(SEED_EXAMPLES['product.upsert']);
+    await sendAndSucceed(SEED_EXAMPLES['price.set']);
+    await sendAndSucceed(SEED_EXAMPLES['customer.upsert']);
+    const state = await api.sandboxState();
+    expect(state.products['CHAIR-UNO-BLK']).toMatchObject({
+      name: 'Lounge Chair Uno — Black',
+      sellingPrice: 4990,
+    });
+    expect(state.prices['CHAIR-UNO-BLK']).toMatchObject({ sellingPrice: 4990, costPrice: 2200 });
+    expect(state.customers['customer@example.com']).toMatchObject({
+      firstName: 'Anna',
+      phone: '+46701234567',
+    });
+  });
+
+  it('the seed order.update example as written is accepted, and fails permanently on an unknown order', async () => {
+    const accepted = await api.send(apiKey, SEED_EXAMPLES['order.update']);
+    expect(accepted.status).toBe(202);
+    const event = await api.waitForStatus(accepted.body.messageId, 'failed');
+    expect(event.attempts).toBe(1);
+    expect(event.lastError).toMatchObject({
+      httpStatus: 404,
+      retryable: false,
+      code: 'AVVYR_HTTP_404',
+    });
+    expect(event.lastError.response.detail).toContain('order-id-from-avvyr');
+  });
+
+  it('every call carries the messageId as Idempotency-Key and the backend token', async () => {
+    const event = await sendAndSucceed(SEED_EXAMPLES['price.set']);
+    const state = await api.sandboxState();
+    const calls = state.calls.filter((c: any) => c.idempotencyKey === event.messageId);
+    expect(calls).toHaveLength(1);
+    expect(calls[0].status).toBe(200);
+  });
+
+  it('an Idempotency-Key from the caller makes a resend return the same messageId, processed once', async () => {
+    const headers = { 'idempotency-key': 'erp-batch-0001' };
+    const first = await api.send(apiKey, SEED_EXAMPLES['customer.upsert'], headers);
+    const second = await api.send(apiKey, SEED_EXAMPLES['customer.upsert'], headers);
+    expect(first.status).toBe(202);
+    expect(second.status).toBe(202);
+    expect(second.body.messageId).toBe(first.body.messageId);
+    const event = await api.waitForStatus(first.body.messageId, 'succeeded');
+    expect(event.timeline.filter((s: any) => s.step === 'received')).toHaveLength(1);
+
+    const conflict = await api.send(apiKey, SEED_EXAMPLES['price.set'], headers);
+    expect(conflict.status).toBe(409);
+  });
+});

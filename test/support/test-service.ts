@@ -1,0 +1,91 @@
+import { createServer } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import mongoose from 'mongoose';
+import IORedis from 'ioredis';
+import { startService, RunningService } from '../../src/bootstrap';
+import { Env, loadEnv } from '../../src/config/env';
+import { signManagementToken } from '../../src/modules/integrations/auth/management-token.service';
+
+export interface TestService {
+  url: string;
+  env: Env;
+  running: RunningService;
+  token(accountId: string, sub?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+/** A database of its own for each test file; refuses any name that does not say "test". */
+export function testMongoUri(dbName: string): string {
+  if (!dbName.includes('test')) throw new Error(`Refusing to run tests against database ${dbName}`);
+  const base = process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27018/';
+  const url = new URL(base);
+  url.pathname = `/${dbName}`;
+  return url.toString();
+}
+
+/**
+ * Boots the real service (HTTP, workers, sandboxes) on a free port, against the real local
+ * Redis and document store, isolated by database name and queue prefix.
+ */
+export async function startTestService(
+  overrides: Record<string, string> = {},
+): Promise<TestService> {
+  const id = randomBytes(4).toString('hex');
+  const port = await freePort();
+  const env = loadEnv({
+    ...process.env,
+    NODE_ENV: 'test',
+    PORT: String(port),
+    MONGODB_URI: testMongoUri(`avvyr_test_${id}`),
+    QUEUE_PREFIX: `test-${id}`,
+    RETRY_ATTEMPTS: '4',
+    RETRY_BASE_DELAY_MS: '50',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...overrides,
+  });
+  const running = await startService(env);
+  const key = new TextEncoder().encode(env.MANAGEMENT_JWT_SECRET);
+  return {
+    url: running.url!,
+    env,
+    running,
+    token: (accountId, sub = 'test-operator') => signManagementToken(key, { sub, accountId }, '1h'),
+    close: async () => {
+      await running.close();
+      await dropTestData(env);
+    },
+  };
+}
+
+async function dropTestData(env: Env): Promise<void> {
+  const connection = await mongoose.createConnection(env.MONGODB_URI).asPromise();
+  await connection.dropDatabase().catch(() => undefined);
+  await connection.close();
+  const redis = new IORedis(env.REDIS_URL, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${env.QUEUE_PREFIX}:*`, 'COUNT', 500);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } catch {
+    // Redis may be stopped by the test itself; its keys are prefixed and harmless.
+  } finally {
+    redis.disconnect();
+  }
+}
