@@ -2,6 +2,7 @@ import { createServer } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
 import IORedis from 'ioredis';
+import { Queue } from 'bullmq';
 import { startService, RunningService } from '../../src/bootstrap';
 import { Env, loadEnv } from '../../src/config/env';
 import { signManagementToken } from '../../src/modules/integrations/auth/management-token.service';
@@ -11,6 +12,10 @@ export interface TestService {
   env: Env;
   running: RunningService;
   token(accountId: string, sub?: string): Promise<string>;
+  /** Job counts of one of the service's queues, read straight from Redis. */
+  queueCounts(queue: string): Promise<Record<string, number>>;
+  /** BullMQ state of one job (`failed`, `completed`, … or `missing`). */
+  jobState(queue: string, jobId: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -64,6 +69,9 @@ export async function startTestService(
     env,
     running,
     token: (accountId, sub = 'test-operator') => signManagementToken(key, { sub, accountId }, '1h'),
+    queueCounts: (name) => withQueue(env, name, (queue) => queue.getJobCounts()),
+    jobState: (name, jobId) =>
+      withQueue(env, name, async (queue) => (await queue.getJob(jobId))?.getState() ?? 'missing'),
     close: async () => {
       await running.close();
       await dropTestData(env);
@@ -87,5 +95,14 @@ async function dropTestData(env: Env): Promise<void> {
     // Redis may be stopped by the test itself; its keys are prefixed and harmless.
   } finally {
     redis.disconnect();
+  }
+}
+
+async function withQueue<T>(env: Env, name: string, use: (queue: Queue) => Promise<T>): Promise<T> {
+  const queue = new Queue(name, { connection: { url: env.REDIS_URL }, prefix: env.QUEUE_PREFIX });
+  try {
+    return await use(queue);
+  } finally {
+    await queue.close();
   }
 }

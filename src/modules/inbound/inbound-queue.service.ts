@@ -1,9 +1,8 @@
 import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Env } from '../../config/env';
-import { DomainError, ErrorCode } from '../../common/errors';
-import { FailFastQueue } from '../../common/queue';
+import { FailFastQueue, trackedJobOptions } from '../../common/queue';
 import { MessageQueueAccess, MessageSources, TrackedJobData } from '../events';
-import { INBOUND_QUEUE, trackedJobOptions } from './inbound-queue';
+import { INBOUND_QUEUE } from './inbound-queue';
 
 /** Producer side of the inbound queue, and the events module's handle on it (retry, peek). */
 @Injectable()
@@ -37,24 +36,10 @@ export class InboundQueueService implements MessageQueueAccess, OnModuleInit, On
   }
 
   async requeue(data: TrackedJobData): Promise<void> {
-    const messageId = data.context.messageId;
-    const existing = await this.queue.getJob(messageId);
-    if (existing) {
-      const state = await existing.getState();
-      if (state === 'failed') {
-        await existing.updateData(data);
-        await existing.retry('failed');
-        return;
-      }
-      if (state !== 'completed' && state !== 'unknown') {
-        throw new DomainError(
-          ErrorCode.EventNotRetryable,
-          409,
-          `Message ${messageId} is still ${state} in the queue; retry once it has failed.`,
-        );
-      }
-      await existing.remove();
-    }
-    await this.enqueue(data);
+    await this.queue.requeue(
+      data.action,
+      data,
+      trackedJobOptions(this.env, data.context.messageId),
+    );
   }
 }
