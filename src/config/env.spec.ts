@@ -1,0 +1,47 @@
+import { LOCAL_MANAGEMENT_JWT_SECRET, loadEnv } from './env';
+
+describe('loadEnv', () => {
+  it('works with no settings at all, with local defaults', () => {
+    const sut = loadEnv({});
+    expect(sut).toMatchObject({
+      PORT: 3000,
+      ROLE: 'all',
+      RETRY_ATTEMPTS: 10,
+      RETRY_BASE_DELAY_MS: 5000,
+    });
+    expect(sut.sandboxEnabled).toBe(true);
+    expect(sut.avvyrApiUrl).toBe('http://127.0.0.1:3000/sandbox/avvyr');
+  });
+
+  it('parses numbers and booleans from strings', () => {
+    const sut = loadEnv({ PORT: '4000', RETRY_ATTEMPTS: '3', SANDBOX: 'false', ROLE: 'worker' });
+    expect(sut).toMatchObject({ PORT: 4000, RETRY_ATTEMPTS: 3, ROLE: 'worker' });
+    expect(sut.sandboxEnabled).toBe(false);
+    expect(sut.runsApi).toBe(false);
+    expect(sut.runsWorker).toBe(true);
+  });
+
+  it('names every bad setting in one line', () => {
+    let message = '';
+    try {
+      loadEnv({ PORT: 'eighty', ROLE: 'boss', REDIS_URL: 'http://x' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message.split('\n')).toHaveLength(1);
+    for (const name of ['PORT', 'ROLE', 'REDIS_URL']) expect(message).toContain(`${name}: `);
+  });
+
+  it('refuses the local secrets in production', () => {
+    expect(() => loadEnv({ NODE_ENV: 'production' })).toThrow(/MANAGEMENT_JWT_SECRET: the local/);
+    const production = loadEnv({
+      NODE_ENV: 'production',
+      MANAGEMENT_JWT_SECRET: 'p'.repeat(40),
+      SECRETS_KEY: 'ab'.repeat(32),
+      AVVYR_API_TOKEN: 'real-token',
+      AVVYR_API_URL: 'https://api.avvyr.example',
+    });
+    expect(production.sandboxEnabled).toBe(false);
+    expect(production.MANAGEMENT_JWT_SECRET).not.toBe(LOCAL_MANAGEMENT_JWT_SECRET);
+  });
+});
