@@ -5,6 +5,7 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { AppConfigModule } from './config/app-config.module';
 import { Env } from './config/env';
 import { RedisPolicyCheck } from './common/queue/redis-policy.check';
+import { AvasamModule } from './modules/avasam';
 import { AvvyrModule } from './modules/avvyr';
 import { EventsModule } from './modules/events';
 import { InboundModule } from './modules/inbound';
@@ -38,6 +39,7 @@ export class AppModule {
         EventsModule,
         AvvyrModule,
         InboundModule.register({ worker: env.runsWorker }),
+        AvasamModule.register({ worker: env.runsWorker }),
         ...(env.sandboxEnabled && env.runsApi ? [SandboxModule] : []),
       ],
       providers: [RedisPolicyCheck],

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Job, JobsOptions, Queue } from 'bullmq';
 import IORedis from 'ioredis';
-import { ErrorCode, ServiceUnavailableError } from '../errors';
+import { DomainError, ErrorCode, ServiceUnavailableError } from '../errors';
 
 /** How long an HTTP request may wait on Redis before it is answered 503. */
 export const REDIS_COMMAND_TIMEOUT_MS = 800;
@@ -50,6 +50,33 @@ export class FailFastQueue<T> {
         'The message queue is unavailable; nothing was accepted. Retry with backoff.',
       );
     }
+  }
+
+  /**
+   * Queues a message again under the same job id (manual retry): a failed job is retried in place
+   * with the new run's data, a completed or vanished one is queued afresh, one still in flight is
+   * refused with 409.
+   */
+  async requeue(name: string, data: T, options: JobsOptions & { jobId: string }): Promise<void> {
+    const existing = await this.getJob(options.jobId);
+    if (existing) {
+      const state = await existing.getState();
+      if (state === 'failed') {
+        await existing.updateData(data);
+        // A new run counts its attempts from 1 (earlier runs are in the data) with a full budget.
+        await existing.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+        return;
+      }
+      if (state !== 'completed' && state !== 'unknown') {
+        throw new DomainError(
+          ErrorCode.EventNotRetryable,
+          409,
+          `Message ${options.jobId} is still ${state} in the queue; retry once it has failed.`,
+        );
+      }
+      await existing.remove();
+    }
+    await this.add(name, data, options);
   }
 
   async getJob(jobId: string): Promise<Job<T> | undefined> {

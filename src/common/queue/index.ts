@@ -1,2 +1,3 @@
 export * from './fail-fast-queue';
 export * from './backoff-strategy';
+export * from './tracked-job-options';

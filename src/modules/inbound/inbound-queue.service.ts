@@ -1,4 +1,4 @@
-import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Env } from '../../config/env';
 import { FailFastQueue, trackedJobOptions } from '../../common/queue';
 import { MessageQueueAccess, MessageSources, TrackedJobData } from '../events';
@@ -6,7 +6,9 @@ import { INBOUND_QUEUE } from './inbound-queue';
 
 /** Producer side of the inbound queue, and the events module's handle on it (retry, peek). */
 @Injectable()
-export class InboundQueueService implements MessageQueueAccess, OnModuleInit, OnModuleDestroy {
+export class InboundQueueService
+  implements MessageQueueAccess, OnModuleInit, OnApplicationShutdown
+{
   readonly source = 'inbound' as const;
   private readonly queue: FailFastQueue<TrackedJobData>;
 
@@ -22,7 +24,8 @@ export class InboundQueueService implements MessageQueueAccess, OnModuleInit, On
     await this.queue.open();
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** After the HTTP server stopped: in-flight requests could still queue their messages. */
+  async onApplicationShutdown(): Promise<void> {
     await this.queue.close();
   }
 

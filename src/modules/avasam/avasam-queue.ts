@@ -1,0 +1,1 @@
+export const AVASAM_QUEUE = 'avasam';

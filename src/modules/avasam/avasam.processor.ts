@@ -1,0 +1,57 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { OnApplicationBootstrap } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { Job, UnrecoverableError } from 'bullmq';
+import { Env } from '../../config/env';
+import { DomainError } from '../../common/errors';
+import { backoffStrategy } from '../../common/queue';
+import { TrackedJobData, TrackedJobRunner } from '../events';
+import { JobProgressCheckpoint } from './apply-notification/apply-checkpoint';
+import { ApplyNotificationCommand } from './apply-notification/apply-notification.command';
+import { AVASAM_QUEUE } from './avasam-queue';
+import { kindOfAction } from './notifications/notification-kinds';
+import { parseNotification } from './notifications/parse-notification';
+
+/** Thin: job → ApplyNotificationCommand, with its steps recorded and retries as inbound. */
+@Processor(AVASAM_QUEUE, { settings: { backoffStrategy } })
+export class AvasamProcessor extends WorkerHost implements OnApplicationBootstrap {
+  constructor(
+    private readonly commandBus: CommandBus,
+    private readonly runner: TrackedJobRunner,
+    private readonly env: Env,
+  ) {
+    super();
+  }
+
+  onApplicationBootstrap(): void {
+    this.worker.concurrency = this.env.WORKER_CONCURRENCY;
+  }
+
+  process(job: Job<TrackedJobData>): Promise<unknown> {
+    return this.runner.run(job, this.env.RETRY_BASE_DELAY_MS, (report) => {
+      const { action, payload, context } = job.data;
+      const kind = kindOfAction(action);
+      if (!kind) throw new UnrecoverableError(`Unknown Avasam action ${action}`);
+      return this.commandBus.execute(
+        new ApplyNotificationCommand(
+          context,
+          kind,
+          revalidate(kind, payload),
+          report,
+          new JobProgressCheckpoint(job),
+        ),
+      );
+    });
+  }
+}
+
+/** Queued data skipped the HTTP edge: check it again; a bad payload will never get better. */
+function revalidate(kind: Parameters<typeof parseNotification>[0], payload: unknown) {
+  try {
+    return parseNotification(kind, payload);
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    const details = error.errors.map((e) => `${e.path}: ${e.message}`).join('; ');
+    throw new UnrecoverableError(`Queued notification is invalid: ${details}`);
+  }
+}
