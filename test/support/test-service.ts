@@ -73,7 +73,7 @@ export async function startTestService(
     jobState: (name, jobId) =>
       withQueue(env, name, async (queue) => (await queue.getJob(jobId))?.getState() ?? 'missing'),
     close: async () => {
-      await running.close();
+      await running.close(); // a no-op when the test already closed it
       await dropTestData(env);
     },
   };

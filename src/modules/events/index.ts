@@ -8,3 +8,5 @@ export type { TrackedJobData, StepReporter } from './timeline/tracked-job';
 export { MessageSources } from './retry/message-sources';
 export type { MessageQueueAccess } from './retry/message-sources';
 export { EventsQueryService } from './query/events-query.service';
+export { EventRetentionModule } from './retention/event-retention.module';
+export { MAINTENANCE_QUEUE } from './retention/event-retention';

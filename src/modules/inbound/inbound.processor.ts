@@ -1,5 +1,5 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Job, UnrecoverableError } from 'bullmq';
 import { Env } from '../../config/env';
@@ -11,7 +11,10 @@ import { INBOUND_QUEUE } from './inbound-queue';
 
 /** Thin: job → the action's command on the CommandBus, with its steps recorded. */
 @Processor(INBOUND_QUEUE, { settings: { backoffStrategy } })
-export class InboundProcessor extends WorkerHost implements OnApplicationBootstrap {
+export class InboundProcessor
+  extends WorkerHost
+  implements OnApplicationBootstrap, BeforeApplicationShutdown
+{
   constructor(
     private readonly commandBus: CommandBus,
     private readonly runner: TrackedJobRunner,
@@ -22,6 +25,11 @@ export class InboundProcessor extends WorkerHost implements OnApplicationBootstr
 
   onApplicationBootstrap(): void {
     this.worker.concurrency = this.env.WORKER_CONCURRENCY;
+  }
+
+  /** Graceful shutdown: take no new jobs and let the active ones finish (and record their steps). */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.worker.close();
   }
 
   process(job: Job<TrackedJobData>): Promise<unknown> {

@@ -26,3 +26,11 @@ export class FaultDto {
   @Min(0)
   retryAfterSeconds?: number;
 }
+
+export class LatencyDto {
+  @ApiProperty({ example: 500, description: 'Milliseconds added before every answer' })
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  ms: number;
+}

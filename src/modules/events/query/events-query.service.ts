@@ -58,7 +58,11 @@ export class EventsQueryService {
     const doc = await this.events
       .findOne({ messageId, accountId }, DETAIL_PROJECTION)
       .lean<EventView>();
-    if (doc) return doc;
+    if (doc) {
+      // Steps from concurrent writers can land out of order; show them as they happened.
+      doc.timeline.sort((a, b) => new Date(a.at).getTime() - new Date(b.at).getTime());
+      return doc;
+    }
     for (const source of this.sources.all()) {
       const job = await source.peek(messageId);
       if (job && job.context.accountId === accountId) {

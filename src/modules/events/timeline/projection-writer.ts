@@ -1,4 +1,9 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { AnyBulkWriteOperation, Model } from 'mongoose';
 import { IntegrationEvent } from '../integration-event.schema';
@@ -16,7 +21,7 @@ interface Pending {
  * busy worker pays one round trip for many steps. Callers await their own writes.
  */
 @Injectable()
-export class ProjectionWriter implements OnModuleDestroy {
+export class ProjectionWriter implements BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(ProjectionWriter.name);
   private queue: Pending[] = [];
   private scheduled = false;
@@ -42,7 +47,17 @@ export class ProjectionWriter implements OnModuleDestroy {
     });
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** Workers drain first (their terminal steps are awaited); what is left is flushed here. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.drain();
+  }
+
+  /** Steps recorded by requests still in flight while HTTP was closing. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.drain();
+  }
+
+  private async drain(): Promise<void> {
     while (this.queue.length || this.scheduled) await this.flush();
     await this.inFlight;
   }

@@ -14,7 +14,7 @@ import {
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Env } from '../../../config/env';
-import { FaultDto } from '../fault.dto';
+import { FaultDto, LatencyDto } from '../fault.dto';
 import { AvvyrSandboxBackend, BackendAnswer } from './avvyr-sandbox.backend';
 import { AvvyrSandboxState } from './avvyr-sandbox.state';
 
@@ -99,18 +99,28 @@ export class AvvyrSandboxController {
     return { faults: this.state.faults };
   }
 
+  /** Every backend call waits this long before answering (0 to turn off). */
+  @Put('latency')
+  setLatency(@Body() dto: LatencyDto) {
+    this.state.latencyMs = dto.ms;
+    return { latencyMs: dto.ms };
+  }
+
   @Delete('faults')
   @HttpCode(204)
   clearFaults(): void {
     this.state.faults = [];
   }
 
-  private serve(
+  private async serve(
     action: string,
     req: FastifyRequest,
     reply: FastifyReply,
     run: () => BackendAnswer,
   ) {
+    if (this.state.latencyMs > 0) {
+      await new Promise((resolve) => setTimeout(resolve, this.state.latencyMs));
+    }
     const key = header(req, 'idempotency-key');
     const log = (status: number, replayed: boolean) =>
       this.state.logCall({

@@ -50,6 +50,8 @@ export class AvvyrSandboxState {
   calls: SandboxCall[] = [];
   callCount = 0;
   faults: Fault[] = [];
+  /** Added before every answer, to show slow backends and graceful shutdown. */
+  latencyMs = 0;
   readonly idempotency = new Map<string, StoredResponse>();
 
   reset(): void {
@@ -61,6 +63,7 @@ export class AvvyrSandboxState {
     this.calls = [];
     this.callCount = 0;
     this.faults = [];
+    this.latencyMs = 0;
     this.idempotency.clear();
   }
 
@@ -92,6 +95,7 @@ export class AvvyrSandboxState {
       orders: this.orders,
       customers: this.customers,
       faults: this.faults,
+      latencyMs: this.latencyMs,
       callCount: this.callCount,
       calls: this.calls,
     };

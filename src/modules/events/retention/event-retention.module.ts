@@ -1,0 +1,19 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
+import { IntegrationEvent, IntegrationEventSchema } from '../integration-event.schema';
+import {
+  EventRetentionProcessor,
+  EventRetentionScheduler,
+  MAINTENANCE_QUEUE,
+} from './event-retention';
+
+/** Worker-role only: the hourly retention job of IntegrationEvents. */
+@Module({
+  imports: [
+    BullModule.registerQueue({ name: MAINTENANCE_QUEUE }),
+    MongooseModule.forFeature([{ name: IntegrationEvent.name, schema: IntegrationEventSchema }]),
+  ],
+  providers: [EventRetentionScheduler, EventRetentionProcessor],
+})
+export class EventRetentionModule {}

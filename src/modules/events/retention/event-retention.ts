@@ -1,0 +1,49 @@
+import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Queue } from 'bullmq';
+import { Model } from 'mongoose';
+import { Env } from '../../../config/env';
+import { IntegrationEvent } from '../integration-event.schema';
+
+export const MAINTENANCE_QUEUE = 'maintenance';
+const RETENTION_SCHEDULER = 'event-retention';
+const EVERY_HOUR_MS = 60 * 60 * 1000;
+
+/**
+ * Deletes events older than EVENT_RETENTION_DAYS. The document store has no TTL indexes here
+ * (FerretDB), so retention is a BullMQ job scheduler: one schedule shared by all replicas.
+ */
+@Injectable()
+export class EventRetentionScheduler implements OnApplicationBootstrap {
+  constructor(@InjectQueue(MAINTENANCE_QUEUE) private readonly queue: Queue) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.queue.upsertJobScheduler(
+      RETENTION_SCHEDULER,
+      { every: EVERY_HOUR_MS },
+      { name: RETENTION_SCHEDULER, opts: { removeOnComplete: 100, removeOnFail: 100 } },
+    );
+  }
+}
+
+@Processor(MAINTENANCE_QUEUE)
+export class EventRetentionProcessor extends WorkerHost {
+  private readonly logger = new Logger(EventRetentionProcessor.name);
+
+  constructor(
+    @InjectModel(IntegrationEvent.name) private readonly events: Model<IntegrationEvent>,
+    private readonly env: Env,
+  ) {
+    super();
+  }
+
+  async process(): Promise<{ deleted: number }> {
+    const cutoff = new Date(Date.now() - this.env.EVENT_RETENTION_DAYS * 24 * 3600 * 1000);
+    const { deletedCount } = await this.events.deleteMany({ receivedAt: { $lt: cutoff } });
+    this.logger.log(
+      `Event retention deleted ${deletedCount} events received before ${cutoff.toISOString()}`,
+    );
+    return { deleted: deletedCount };
+  }
+}
