@@ -212,6 +212,22 @@ describe('Custom Inbound: validation and authentication', () => {
     expect(refused.body.code).toBe('INTEGRATION_DISABLED');
   });
 
+  it('the key of a non-custom (avasam) integration → 403', async () => {
+    const avasam = await api.createIntegration({
+      service: 'avasam',
+      name: 'Avasam supplier feed',
+      settings: {
+        consumerKey: 'ck-1',
+        secretKey: 'sk-1',
+        verificationToken: 'verification-token-0001',
+      },
+    });
+    expect(avasam.status).toBe(201);
+    const refused = await api.send(avasam.body.apiKey, SEED_EXAMPLES['price.set']);
+    expect(refused.status).toBe(403);
+    expect(refused.body.code).toBe('INTEGRATION_SERVICE_MISMATCH');
+  });
+
   it('the management API refuses missing, forged and other-algorithm tokens', async () => {
     const none = await http(`${service.url}/v1/integrations`);
     expect(none.status).toBe(401);
