@@ -126,6 +126,25 @@ describe('Avasam: notifications applied to Avvyr and acknowledged back', () => {
     expect(await avasam.acknowledgements(late.requestId)).toHaveLength(1);
   });
 
+  it('concurrent notifications for one SKU end with the newest quantity, whatever their order', async () => {
+    const updates = [3, 0, 6, 1, 7, 2, 5, 4].map((second) => ({
+      sku: 'AVA-RACE',
+      quantity: 100 + second,
+      updatedOn: `2031-01-01T10:00:0${second}Z`,
+    }));
+    const pressed = await Promise.all(
+      updates.map((item) => avasam.pressTest(seller, { data: [item] })),
+    );
+    const events = await Promise.all(
+      pressed.map((p) => api.waitForStatus(p.response.messageId, 'succeeded')),
+    );
+    expect((await api.sandboxState()).inventory['AVA-RACE']).toEqual({ 'wh-avasam': 107 });
+    const outcome = events.map((e) => e.result);
+    expect(outcome.every((r) => r.applied + r.superseded === 1 && r.acknowledged)).toBe(true);
+    const newest = events[updates.findIndex((u) => u.quantity === 107)];
+    expect(newest.result.applied).toBe(1);
+  });
+
   it('a token that expires between calls is refreshed once and the acknowledgement goes through', async () => {
     const first = await avasam.pressTest(seller);
     await api.waitForStatus(first.response.messageId, 'succeeded');

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
 import { AvasamDateTime, ItemList, Price, Text } from './notification-rules';
 
 /** What every notification carries around its items (Avasam's webhook body). */
@@ -8,9 +8,11 @@ export abstract class NotificationEnvelope {
   @Text()
   requestId: string;
 
+  /** Kept for the record only: a format we did not expect must not cost the notification. */
   @ApiPropertyOptional({ description: 'UTC time Avasam sent it', example: '2024-05-01T10:00:02Z' })
   @IsOptional()
-  @AvasamDateTime()
+  @IsString()
+  @MaxLength(100)
   on?: string;
 
   @ApiProperty({

@@ -27,6 +27,12 @@ describe('parseNotification', () => {
     });
   });
 
+  it('keeps `on` as sent: it is never used to decide anything', () => {
+    expect(parseNotification('stock', { requestId: 'r', on: '01/05/2024 10:00' }).on).toBe(
+      '01/05/2024 10:00',
+    );
+  });
+
   it('treats a missing or null data as an empty (test) notification', () => {
     expect(parseNotification('stock', { requestId: 'r' }).data).toEqual([]);
     expect(parseNotification('price', { requestId: 'r', data: null }).data).toEqual([]);
