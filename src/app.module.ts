@@ -11,6 +11,7 @@ import { EventsModule } from './modules/events';
 import { InboundModule } from './modules/inbound';
 import { IntegrationsModule } from './modules/integrations';
 import { SandboxModule } from './modules/sandbox';
+import { QueueBoardModule } from './modules/queue-board';
 
 /** The whole service; `env.ROLE` decides whether queue processors run in this process. */
 @Module({})
@@ -41,6 +42,7 @@ export class AppModule {
         InboundModule.register({ worker: env.runsWorker }),
         AvasamModule.register({ worker: env.runsWorker }),
         ...(env.sandboxEnabled && env.runsApi ? [SandboxModule] : []),
+        ...(env.runsApi ? [QueueBoardModule] : []),
       ],
       providers: [RedisPolicyCheck],
     };

@@ -14,6 +14,8 @@ import {
   flattenValidationErrors,
 } from './common';
 import { setupOpenApi } from './docs/openapi';
+import { setupQueueBoard } from './modules/queue-board';
+import { setupDashboard } from './modules/dashboard';
 
 /** Inbound bodies above this are refused with 413 before they are parsed. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -47,6 +49,8 @@ export async function startService(env: Env): Promise<RunningService> {
   try {
     configureHttp(app);
     setupOpenApi(app, env);
+    await setupQueueBoard(app);
+    await setupDashboard(app);
     app.enableShutdownHooks();
     await app.listen(env.PORT, '0.0.0.0');
   } catch (error) {

@@ -1,0 +1,1 @@
+export { setupDashboard, DASHBOARD_PATH } from './setup-dashboard';

@@ -1,0 +1,228 @@
+import { useEffect, useState } from 'preact/hooks';
+import { html } from '../html.js';
+import { api } from '../api.js';
+import { formatTime } from '../format.js';
+import { CopyButton, ProblemMessage } from '../components.js';
+import { hrefFor } from '../router.js';
+
+export function IntegrationsView() {
+  const [integrations, setIntegrations] = useState(null);
+  const [error, setError] = useState(null);
+  // The API key is in the create / regenerate response only: show it once, here.
+  const [newKey, setNewKey] = useState(null);
+
+  const load = () =>
+    api
+      .integrations()
+      .then((list) => {
+        setIntegrations(list);
+        setError(null);
+      })
+      .catch(setError);
+  useEffect(() => void load(), []);
+
+  const keyShown = (integration, how) => {
+    setNewKey({ name: integration.name, apiKey: integration.apiKey, how });
+    void load();
+  };
+
+  return html`<main>
+    <h1>Integrations</h1>
+    ${newKey && html`<${NewKeyNotice} notice=${newKey} onDismiss=${() => setNewKey(null)} />`}
+    <${ProblemMessage} error=${error} />
+    <${CreateIntegration} onCreated=${(created) => keyShown(created, 'created')} />
+    ${
+      integrations === null
+        ? html`<p class="muted">Loading…</p>`
+        : html`<table class="list" id="integrations">
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Service</th>
+                <th>Key</th>
+                <th>State</th>
+                <th>Created</th>
+                <th></th>
+              </tr>
+            </thead>
+            <tbody>
+              ${
+                integrations.length === 0 &&
+                html`<tr>
+                  <td colspan="6" class="muted">No integrations yet: create one above.</td>
+                </tr>`
+              }
+              ${integrations.map(
+                (integration) =>
+                  html`<${IntegrationRow}
+                    key=${integration.id}
+                    integration=${integration}
+                    onChanged=${load}
+                    onKey=${(updated) => keyShown(updated, 'regenerated')}
+                  />`,
+              )}
+            </tbody>
+          </table>`
+    }
+  </main>`;
+}
+
+function NewKeyNotice({ notice, onDismiss }) {
+  return html`<div class="alert success new-key" role="status">
+    <p>
+      <strong
+        >API key for “${notice.name}”
+        ${notice.how === 'created' ? 'created' : 'regenerated'}.</strong
+      >
+      It is shown only now: store it somewhere safe.
+      ${notice.how === 'regenerated' && ' The previous key has stopped working.'}
+    </p>
+    <p class="key-line">
+      <code id="new-api-key">${notice.apiKey}</code> <${CopyButton} text=${notice.apiKey} />
+    </p>
+    <button type="button" class="secondary small" onClick=${onDismiss}>I have stored it</button>
+  </div>`;
+}
+
+function CreateIntegration({ onCreated }) {
+  const [form, setForm] = useState({ name: '', service: 'custom', enabled: true, settings: '' });
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const set = (field) => (e) =>
+    setForm({
+      ...form,
+      [field]:
+        e.currentTarget.type === 'checkbox' ? e.currentTarget.checked : e.currentTarget.value,
+    });
+
+  const submit = async (event) => {
+    event.preventDefault();
+    setError(null);
+    let settings;
+    try {
+      settings = form.settings.trim() ? JSON.parse(form.settings) : undefined;
+    } catch {
+      setError({
+        message: 'Settings must be a JSON object.',
+        problem: { title: 'Invalid settings' },
+      });
+      return;
+    }
+    setBusy(true);
+    try {
+      const created = await api.createIntegration({
+        name: form.name,
+        service: form.service,
+        enabled: form.enabled,
+        ...(settings !== undefined && { settings }),
+      });
+      setForm({ name: '', service: 'custom', enabled: true, settings: '' });
+      onCreated(created);
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return html`<form class="card create-integration" onSubmit=${submit}>
+    <h2>New integration</h2>
+    <${ProblemMessage} error=${error} />
+    <div class="fields">
+      <label
+        >Name <input name="name" required maxlength="200" value=${form.name} onInput=${set('name')}
+      /></label>
+      <label
+        >Service
+        <select name="service" value=${form.service} onChange=${set('service')}>
+          <option value="custom">custom</option>
+          <option value="avasam">avasam</option>
+        </select>
+      </label>
+      <label class="inline"
+        ><input type="checkbox" name="enabled" checked=${form.enabled} onChange=${set('enabled')} />
+        Enabled</label
+      >
+    </div>
+    ${
+      form.service !== 'custom' &&
+      html`<label
+        >Settings (JSON)
+        <textarea
+          name="settings"
+          rows="3"
+          spellcheck="false"
+          placeholder='{"consumerKey": "…", "secretKey": "…"}'
+          value=${form.settings}
+          onInput=${set('settings')}
+        ></textarea>
+      </label>`
+    }
+    <button type="submit" disabled=${busy}>Create integration</button>
+  </form>`;
+}
+
+function IntegrationRow({ integration, onChanged, onKey }) {
+  const [error, setError] = useState(null);
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+
+  const run = async (action) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const toggle = () =>
+    run(async () => {
+      await api.updateIntegration(integration.id, { enabled: !integration.enabled });
+      await onChanged();
+    });
+  const regenerate = () =>
+    run(async () => {
+      setConfirming(false);
+      onKey(await api.regenerateKey(integration.id));
+    });
+
+  return html`<tr data-integration-id=${integration.id}>
+    <td>
+      <strong>${integration.name}</strong>
+      <div class="muted small mono">${integration.id}</div>
+      <${ProblemMessage} error=${error} />
+    </td>
+    <td>${integration.service}</td>
+    <td><code>${integration.apiKeyPrefix}…</code></td>
+    <td>
+      <span class=${`badge ${integration.enabled ? 'enabled' : 'disabled'}`}>
+        ${integration.enabled ? 'enabled' : 'disabled'}
+      </span>
+    </td>
+    <td>${formatTime(integration.createdAt)}</td>
+    <td class="actions">
+      <a href=${hrefFor('/events', { integrationId: integration.id })}>Events</a>
+      <button type="button" class="secondary small" disabled=${busy} onClick=${toggle}>
+        ${integration.enabled ? 'Disable' : 'Enable'}
+      </button>
+      ${
+        confirming
+          ? html`<span class="confirm">
+              The current key stops working at once.
+              <button type="button" class="danger small" disabled=${busy} onClick=${regenerate}>
+                Regenerate
+              </button>
+              <button type="button" class="secondary small" onClick=${() => setConfirming(false)}>
+                Cancel
+              </button>
+            </span>`
+          : html`<button type="button" class="secondary small" onClick=${() => setConfirming(true)}>
+              Regenerate key
+            </button>`
+      }
+    </td>
+  </tr>`;
+}

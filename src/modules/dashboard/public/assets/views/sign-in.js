@@ -1,0 +1,47 @@
+import { useState } from 'preact/hooks';
+import { html } from '../html.js';
+import { session } from '../api.js';
+import { ProblemMessage } from '../components.js';
+
+export function SignIn({ reason, onSignedIn }) {
+  const [token, setToken] = useState('');
+  const [error, setError] = useState(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (event) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      // People paste what they have: a bare token or a whole "Bearer …" header value.
+      await session.signIn(token.trim().replace(/^Bearer\s+/i, ''));
+      onSignedIn();
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return html`<main class="sign-in card">
+    <h1>Integration dashboard</h1>
+    <p class="muted">
+      Sign in with a management token. Locally: <code>npm run token -- --account acc-1</code>.
+    </p>
+    ${reason && html`<div class="alert info">${reason}</div>`}
+    <${ProblemMessage} error=${error} />
+    <form onSubmit=${submit}>
+      <label for="token">Management token</label>
+      <textarea
+        id="token"
+        rows="5"
+        required
+        spellcheck="false"
+        autocomplete="off"
+        value=${token}
+        onInput=${(e) => setToken(e.currentTarget.value)}
+      ></textarea>
+      <button type="submit" disabled=${busy}>${busy ? 'Signing in…' : 'Sign in'}</button>
+    </form>
+  </main>`;
+}
