@@ -44,6 +44,7 @@ export class ReceiveNotificationHandler implements ICommandHandler<
       await this.secrets.verificationToken(settings),
     );
     if (typeof body.requestId === 'string') checkRequestId(claims, body.requestId);
+    // Only a caller holding the verification token learns that the integration is disabled.
     if (!integration.enabled) {
       throw new ForbiddenError(
         ErrorCode.IntegrationDisabled,
