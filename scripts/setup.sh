@@ -7,4 +7,11 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   echo "[setup] installing node modules (npm ci)" >&2
   npm ci --no-audit --no-fund >&2
 fi
+# The browser tests (test/browser) drive Debian's Chromium through playwright-core: nothing is
+# downloaded at test time. `npm start` does not need a browser, so it skips this.
+if [ ! -x /usr/bin/chromium ] && [ "${npm_lifecycle_event:-}" != start ]; then
+  echo "[setup] installing Debian's chromium for the browser tests (apt-get)" >&2
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
 bash scripts/local-services.sh up
