@@ -69,6 +69,14 @@ describe('Integration dashboard in a browser', () => {
 
   it('signs in, creates an integration and shows its API key once', async () => {
     await signIn();
+    // The same token opened a Bull Board session, so the board's links work at once.
+    const cookies = await context.cookies();
+    expect(cookies.find((c) => c.name === 'avvyr_queues_session')).toMatchObject({
+      httpOnly: true,
+      sameSite: 'Strict',
+      path: '/queues',
+    });
+
     await page.getByLabel('Name').fill('Dashboard ERP');
     await page.getByRole('button', { name: 'Create integration' }).click();
     const key = await page.locator('#new-api-key').textContent();
@@ -208,6 +216,18 @@ describe('Integration dashboard in a browser', () => {
     expect(asked).toMatchObject({ from: new Date(2020, 0, 1).toISOString() });
     expect(asked).not.toHaveProperty('to');
     await waitForEventRows(newestFirst.slice(0, 25));
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('signs out of the dashboard and of Bull Board', async () => {
+    await page.goto('/dashboard#/integrations');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Management token').waitFor();
+    const cookies = await context.cookies();
+    expect(cookies.find((c) => c.name === 'avvyr_queues_session')).toBeUndefined();
+    // A reload stays signed out: the token is gone from the tab too.
+    await page.reload();
+    await page.getByLabel('Management token').waitFor();
     expect(pageErrors).toEqual([]);
   });
 });
