@@ -92,6 +92,26 @@ describe('Bull Board at /queues', () => {
       expect(signedOut.headers.get('set-cookie')).toMatch(/^avvyr_queues_session=; .*Max-Age=0/);
     });
 
+    it('refuses a sign-in posted from another site', async () => {
+      const token = await service.token('acc-board');
+      const crossSite = await fetch(`${service.url}/queues/sign-in`, {
+        method: 'POST',
+        headers: { ...FORM, origin: 'https://elsewhere.example' },
+        body: new URLSearchParams({ token }).toString(),
+        redirect: 'manual',
+      });
+      expect(crossSite.status).toBe(403);
+      expect(crossSite.headers.get('set-cookie')).toBeNull();
+
+      const sameSite = await fetch(`${service.url}/queues/sign-in`, {
+        method: 'POST',
+        headers: { ...FORM, origin: service.url },
+        body: new URLSearchParams({ token }).toString(),
+        redirect: 'manual',
+      });
+      expect(sameSite.status).toBe(303);
+    });
+
     it('redirects only within the board after signing in', async () => {
       const token = await service.token('acc-board');
       for (const next of ['https://example.com/', '//example.com/queues', '/dashboard']) {

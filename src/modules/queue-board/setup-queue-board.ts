@@ -72,6 +72,11 @@ function registerSignIn(scope: FastifyInstance, session: BoardSession): void {
 
   scope.post<{ Body: { token?: string; next?: string } }>('/sign-in', async (request, reply) => {
     const next = safeNext(request.body?.next);
+    // A form on another site must not sign a browser in here with someone else's token.
+    const origin = request.headers.origin;
+    if (origin && origin !== `${request.protocol}://${request.host}`) {
+      return page(reply, 403, next, 'Sign in from this page of the service.');
+    }
     // People paste what they have: a bare token or a whole "Bearer …" header value.
     const token = (request.body?.token ?? '').trim().replace(/^Bearer\s+/i, '');
     try {
