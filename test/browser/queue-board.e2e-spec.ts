@@ -149,6 +149,7 @@ describe('Bull Board at /queues', () => {
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.waitForURL((url) => url.pathname === '/queues');
       await page.getByRole('link', { name: 'inbound' }).first().waitFor();
+      await page.getByText('Loading...').waitFor({ state: 'hidden' });
       await screenshot(page, 'queue-board-overview');
 
       // The message's job, under its messageId, as the dashboard links to it.
