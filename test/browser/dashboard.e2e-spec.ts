@@ -15,7 +15,7 @@ describe('Integration dashboard in a browser', () => {
 
   beforeAll(async () => {
     service = await startTestService();
-    api = await Api.forAccount(service, 'acc-dashboard');
+    api = await Api.forAccount(service, 'acc-dashboard', { operator: true });
     browser = await launchBrowser();
     context = await newContext(browser, service.url);
     page = await context.newPage();

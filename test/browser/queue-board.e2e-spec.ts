@@ -15,7 +15,7 @@ describe('Bull Board at /queues', () => {
 
   beforeAll(async () => {
     service = await startTestService();
-    api = await Api.forAccount(service, 'acc-board');
+    api = await Api.forAccount(service, 'acc-board', { operator: true });
     ({ apiKey } = await api.newCustomIntegration());
   });
   afterAll(() => service?.close());
@@ -59,11 +59,18 @@ describe('Bull Board at /queues', () => {
       const integrationKey = await signInOverHttp(apiKey);
       expect(integrationKey.status).toBe(401);
     });
+
+    it("refuses a valid account token without the operator role: the board shows every account's jobs", async () => {
+      const accountUser = await signInOverHttp(await service.token('acc-board'));
+      expect(accountUser.status).toBe(403);
+      expect(accountUser.headers.get('set-cookie')).toBeNull();
+      expect(await accountUser.text()).toContain('operator token');
+    });
   });
 
   describe('with a session', () => {
     it('keeps the token in an httpOnly, SameSite=Strict cookie scoped to /queues', async () => {
-      const token = await service.token('acc-board');
+      const token = await service.token('acc-board', { operator: true });
       const signedIn = await signInOverHttp(token, '/queues/queue/inbound');
       expect(signedIn.status).toBe(303);
       expect(signedIn.headers.get('location')).toBe('/queues/queue/inbound');
@@ -93,7 +100,7 @@ describe('Bull Board at /queues', () => {
     });
 
     it('refuses a sign-in posted from another site', async () => {
-      const token = await service.token('acc-board');
+      const token = await service.token('acc-board', { operator: true });
       const crossSite = await fetch(`${service.url}/queues/sign-in`, {
         method: 'POST',
         headers: { ...FORM, origin: 'https://elsewhere.example' },
@@ -113,7 +120,7 @@ describe('Bull Board at /queues', () => {
     });
 
     it('redirects only within the board after signing in', async () => {
-      const token = await service.token('acc-board');
+      const token = await service.token('acc-board', { operator: true });
       for (const next of ['https://example.com/', '//example.com/queues', '/dashboard']) {
         const signedIn = await signInOverHttp(token, next);
         expect(signedIn.headers.get('location')).toBe('/queues');

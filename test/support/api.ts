@@ -8,8 +8,13 @@ export class Api {
     readonly managementToken: string,
   ) {}
 
-  static async forAccount(service: TestService, accountId: string): Promise<Api> {
-    return new Api(service, await service.token(accountId));
+  /** `operator` tokens may also open Bull Board (every account's jobs). */
+  static async forAccount(
+    service: TestService,
+    accountId: string,
+    options: { operator?: boolean } = {},
+  ): Promise<Api> {
+    return new Api(service, await service.token(accountId, options));
   }
 
   createIntegration(body: Record<string, unknown> = {}) {

@@ -11,7 +11,7 @@ export interface TestService {
   url: string;
   env: Env;
   running: RunningService;
-  token(accountId: string, sub?: string): Promise<string>;
+  token(accountId: string, options?: { sub?: string; operator?: boolean }): Promise<string>;
   /** Job counts of one of the service's queues, read straight from Redis. */
   queueCounts(queue: string): Promise<Record<string, number>>;
   /** BullMQ state of one job (`failed`, `completed`, … or `missing`). */
@@ -68,7 +68,8 @@ export async function startTestService(
     url: running.url!,
     env,
     running,
-    token: (accountId, sub = 'test-operator') => signManagementToken(key, { sub, accountId }, '1h'),
+    token: (accountId, { sub = 'test-user', operator = false } = {}) =>
+      signManagementToken(key, { sub, accountId, roles: operator ? ['operator'] : [] }, '1h'),
     queueCounts: (name) => withQueue(env, name, (queue) => queue.getJobCounts()),
     jobState: (name, jobId) =>
       withQueue(env, name, async (queue) => (await queue.getJob(jobId))?.getState() ?? 'missing'),

@@ -4,7 +4,12 @@ export type { ServiceSettingsPolicy, PreparedSettings } from './manage/service-s
 export { ApiKeyCache } from './api-keys/api-key.cache';
 export { ManagementAuthGuard } from './auth/management-auth.guard';
 export type { ManagementRequest } from './auth/management-auth.guard';
-export { ManagementTokenService, signManagementToken } from './auth/management-token.service';
+export {
+  ManagementTokenService,
+  signManagementToken,
+  isOperator,
+  OPERATOR_ROLE,
+} from './auth/management-token.service';
 export type { ManagementPrincipal } from './auth/management-token.service';
 export { Principal } from './auth/principal.decorator';
 export { bearerToken } from './auth/bearer';

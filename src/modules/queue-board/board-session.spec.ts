@@ -6,7 +6,7 @@ import { safeNext } from './sign-in.page';
 describe('BoardSession', () => {
   const tokens = new ManagementTokenService(loadEnv({}));
   const sut = new BoardSession(tokens);
-  const principal = { sub: 'ops', accountId: 'acc-1' };
+  const principal = { sub: 'ops', accountId: 'acc-1', roles: ['operator'] };
 
   it('keeps the token in an httpOnly, SameSite=Strict cookie that lives as long as the token', async () => {
     const token = await tokens.sign(principal, '1h');
@@ -30,6 +30,8 @@ describe('BoardSession', () => {
     await expect(sut.principalOf(header)).resolves.toEqual(principal);
     await expect(sut.principalOf(`${BOARD_COOKIE}=not-a-jwt`)).resolves.toBeUndefined();
     await expect(sut.principalOf(undefined)).resolves.toBeUndefined();
+    const accountUser = await tokens.sign({ sub: 'u', accountId: 'acc-1' }, '1h');
+    await expect(sut.principalOf(`${BOARD_COOKIE}=${accountUser}`)).resolves.toBeUndefined();
     const expired = await tokens.sign(principal, '-1m');
     await expect(sut.principalOf(`${BOARD_COOKIE}=${expired}`)).resolves.toBeUndefined();
   });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { decodeJwt } from 'jose';
-import { ManagementPrincipal, ManagementTokenService } from '../integrations';
+import { ErrorCode, ForbiddenError } from '../../common/errors';
+import { isOperator, ManagementPrincipal, ManagementTokenService } from '../integrations';
 
 export const BOARD_PATH = '/queues';
 export const BOARD_SIGN_IN_PATH = `${BOARD_PATH}/sign-in`;
@@ -17,9 +18,20 @@ const MAX_SESSION_SECONDS = 12 * 3600;
 export class BoardSession {
   constructor(private readonly tokens: ManagementTokenService) {}
 
-  /** The principal of a valid token; throws the management token's 401 otherwise. */
-  verify(token: string): Promise<ManagementPrincipal> {
-    return this.tokens.verify(token);
+  /**
+   * The principal of a valid operator token; throws the management token's 401 otherwise, and a
+   * 403 for a valid token without the operator role: the board shows every account's jobs.
+   */
+  async verify(token: string): Promise<ManagementPrincipal> {
+    const principal = await this.tokens.verify(token);
+    if (!isOperator(principal)) {
+      throw new ForbiddenError(
+        ErrorCode.OperatorRoleRequired,
+        "Bull Board shows every account's jobs: sign in with an operator token " +
+          '(npm run token -- --account <id> --operator).',
+      );
+    }
+    return principal;
   }
 
   /** The principal of the request's session cookie, or undefined when there is no valid one. */

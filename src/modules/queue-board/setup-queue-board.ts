@@ -4,7 +4,13 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ErrorCode, PROBLEM_CONTENT_TYPE, ProblemFilter, UnauthorizedError } from '../../common';
+import {
+  DomainError,
+  ErrorCode,
+  PROBLEM_CONTENT_TYPE,
+  ProblemFilter,
+  UnauthorizedError,
+} from '../../common';
 import { BoardQueues } from './board-queues';
 import { BOARD_PATH, BOARD_SIGN_IN_PATH, BoardSession } from './board-session';
 import { safeNext, SIGN_IN_PAGE_CSP, signInPage } from './sign-in.page';
@@ -82,7 +88,8 @@ function registerSignIn(scope: FastifyInstance, session: BoardSession): void {
     try {
       await session.verify(token);
     } catch (error) {
-      return page(reply, 401, next, (error as Error).message);
+      const status = error instanceof DomainError ? error.status : 401;
+      return page(reply, status, next, (error as Error).message);
     }
     return reply
       .header('set-cookie', session.cookieFor(token, request.protocol === 'https'))

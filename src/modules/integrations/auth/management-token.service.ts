@@ -6,6 +6,14 @@ import { ErrorCode, UnauthorizedError } from '../../../common/errors';
 export interface ManagementPrincipal {
   sub: string;
   accountId: string;
+  /** `operator` may see across accounts (Bull Board); absent for ordinary account users. */
+  roles?: string[];
+}
+
+export const OPERATOR_ROLE = 'operator';
+
+export function isOperator(principal: ManagementPrincipal): boolean {
+  return principal.roles?.includes(OPERATOR_ROLE) ?? false;
 }
 
 const ALGORITHM = 'HS256';
@@ -25,7 +33,10 @@ export class ManagementTokenService {
       if (typeof payload.sub !== 'string' || typeof payload.accountId !== 'string') {
         throw new Error('claims sub and accountId are required');
       }
-      return { sub: payload.sub, accountId: payload.accountId };
+      const roles = Array.isArray(payload.roles)
+        ? payload.roles.filter((role): role is string => typeof role === 'string')
+        : [];
+      return { sub: payload.sub, accountId: payload.accountId, roles };
     } catch (error) {
       throw new UnauthorizedError(
         ErrorCode.InvalidManagementToken,
@@ -44,7 +55,10 @@ export function signManagementToken(
   principal: ManagementPrincipal,
   expiresIn: string,
 ): Promise<string> {
-  return new SignJWT({ accountId: principal.accountId })
+  const claims = principal.roles?.length
+    ? { accountId: principal.accountId, roles: principal.roles }
+    : { accountId: principal.accountId };
+  return new SignJWT(claims)
     .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
     .setSubject(principal.sub)
     .setIssuedAt()
