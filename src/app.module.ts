@@ -11,6 +11,9 @@ import { EventsModule } from './modules/events';
 import { InboundModule } from './modules/inbound';
 import { IntegrationsModule } from './modules/integrations';
 import { SandboxModule } from './modules/sandbox';
+import { HealthModule } from './modules/health';
+import { LoggingModule } from './modules/logging';
+import { MetricsModule } from './modules/metrics';
 import { QueueBoardModule } from './modules/queue-board';
 
 /** The whole service; `env.ROLE` decides whether queue processors run in this process. */
@@ -22,6 +25,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         AppConfigModule.forRoot(env),
+        LoggingModule.forRoot(env),
         CqrsModule.forRoot(),
         MongooseModule.forRoot(env.MONGODB_URI, { serverSelectionTimeoutMS: 5000 }),
         BullModule.forRoot({
@@ -40,6 +44,8 @@ export class AppModule {
         EventsModule,
         AvvyrModule,
         InboundModule.register({ worker: env.runsWorker }),
+        HealthModule,
+        MetricsModule,
         AvasamModule.register({ worker: env.runsWorker }),
         ...(env.sandboxEnabled && env.runsApi ? [SandboxModule] : []),
         ...(env.runsApi ? [QueueBoardModule] : []),

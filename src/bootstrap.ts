@@ -1,6 +1,7 @@
-import { INestApplicationContext, Logger, LogLevel, ValidationPipe } from '@nestjs/common';
+import { INestApplicationContext, Logger, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
 import secureJson from 'secure-json-parse';
 import { AppModule } from './app.module';
 import { Env } from './config/env';
@@ -31,7 +32,8 @@ export interface RunningService {
 export async function startService(env: Env): Promise<RunningService> {
   const module = AppModule.forRoot(env);
   if (!env.runsApi) {
-    const app = await NestFactory.createApplicationContext(module, { logger: nestLogLevels(env) });
+    const app = await NestFactory.createApplicationContext(module, { bufferLogs: true });
+    app.useLogger(app.get(PinoNestLogger));
     app.enableShutdownHooks();
     return { app, close: () => app.close() };
   }
@@ -42,10 +44,12 @@ export async function startService(env: Env): Promise<RunningService> {
     routerOptions: { ignoreTrailingSlash: true },
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter, {
-    logger: nestLogLevels(env),
+    // Start-up lines wait for the pino logger (LOG_LEVEL, JSON) instead of Nest's console one.
+    bufferLogs: true,
     // Our own JSON parser is registered in configureHttp.
     bodyParser: false,
   });
+  app.useLogger(app.get(PinoNestLogger));
   try {
     configureHttp(app);
     setupOpenApi(app, env);
@@ -104,10 +108,4 @@ export function configureHttp(app: NestFastifyApplication): void {
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header(CORRELATION_HEADER, String(request.id));
   });
-}
-
-function nestLogLevels(env: Env): LogLevel[] | false {
-  const order: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
-  const upTo: Record<string, number> = { fatal: 0, error: 1, warn: 2, info: 3, debug: 4, trace: 5 };
-  return env.LOG_LEVEL === 'silent' ? false : order.slice(0, upTo[env.LOG_LEVEL] + 1);
 }

@@ -1,13 +1,25 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { ProblemDocument } from '../common/http';
 import type { Env } from '../config/env';
+import { inboundRequestSchemas } from '../modules/inbound';
+import { addInternalErrorResponses } from './problem-fallback';
 
-/** Swagger UI at /docs, the document at /docs/openapi.json. */
+/** Swagger UI at /docs, the document at /docs/openapi.json and /docs/openapi.yaml. */
 export function setupOpenApi(app: NestFastifyApplication, env: Env): void {
+  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app, env), {
+    jsonDocumentUrl: 'docs/openapi.json',
+    yamlDocumentUrl: 'docs/openapi.yaml',
+    swaggerOptions: { persistAuthorization: true, displayRequestDuration: true },
+  });
+}
+
+export function buildOpenApiDocument(app: NestFastifyApplication, env: Env): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('avvyr-integrations')
     .setDescription(
-      'Push inventory, orders, products, prices and customers into Avvyr; receive Avasam webhooks; manage integrations and track events.',
+      'Push inventory, orders, products, prices and customers into Avvyr; receive Avasam webhooks; manage integrations and track events. ' +
+        'Every error is RFC 9457 `application/problem+json` (schema `Problem`).',
     )
     .setVersion('1.0')
     .addServer(env.publicBaseUrl)
@@ -25,9 +37,10 @@ export function setupOpenApi(app: NestFastifyApplication, env: Env): void {
       'managementToken',
     )
     .build();
-  const document = SwaggerModule.createDocument(app, config);
-  SwaggerModule.setup('docs', app, document, {
-    jsonDocumentUrl: 'docs/openapi.json',
-    yamlDocumentUrl: 'docs/openapi.yaml',
-  });
+  const document = SwaggerModule.createDocument(app, config, { extraModels: [ProblemDocument] });
+  document.components ??= {};
+  // The per-action envelopes the inbound body's oneOf/discriminator points at.
+  document.components.schemas = { ...document.components.schemas, ...inboundRequestSchemas() };
+  addInternalErrorResponses(document);
+  return document;
 }

@@ -16,6 +16,7 @@ export const ErrorCode = {
   EventNotFound: 'EVENT_NOT_FOUND',
   EventNotRetryable: 'EVENT_NOT_RETRYABLE',
   QueueUnavailable: 'QUEUE_UNAVAILABLE',
+  ServiceUnhealthy: 'SERVICE_UNHEALTHY',
   WebhookTokenMissing: 'WEBHOOK_TOKEN_MISSING',
   WebhookTokenInvalid: 'WEBHOOK_TOKEN_INVALID',
   WebhookTokenExpired: 'WEBHOOK_TOKEN_EXPIRED',

@@ -1,3 +1,4 @@
 export * from './problem';
 export * from './problem.filter';
 export * from './correlation';
+export * from './problem.openapi';

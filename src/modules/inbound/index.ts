@@ -2,3 +2,5 @@ export { InboundModule } from './inbound.module';
 export { INBOUND_QUEUE } from './inbound-queue';
 export { INBOUND_ACTIONS, SUPPORTED_ACTIONS } from './actions/action-registry';
 export type { InboundAction } from './actions/action-registry';
+export { inboundRequestSchemas } from './accept-message/inbound-request.schema';
+export { SEED_EXAMPLES } from './actions/seed-examples';

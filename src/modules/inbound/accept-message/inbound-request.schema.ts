@@ -1,19 +1,72 @@
-import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { SUPPORTED_ACTIONS } from '../actions/action-registry';
+import { getSchemaPath } from '@nestjs/swagger';
+import type {
+  ExamplesObject,
+  SchemaObject,
+} from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { INBOUND_ACTIONS, InboundAction, SUPPORTED_ACTIONS } from '../actions/action-registry';
+import { SEED_EXAMPLES } from '../actions/seed-examples';
 
-/** OpenAPI schema of the inbound envelope; the per-action `oneOf` is built in the docs module. */
-export function inboundRequestSchema(): SchemaObject {
+/** The payload DTOs, for `@ApiExtraModels` (their schemas come from their @ApiProperty decorators). */
+export const INBOUND_PAYLOAD_MODELS: (new () => object)[] = SUPPORTED_ACTIONS.map(
+  (action) => INBOUND_ACTIONS[action].payload,
+);
+
+/** `inventory.set` → `InventorySetRequest`. */
+export function requestSchemaName(action: InboundAction): string {
+  const words = action.split('.').map((word) => word[0].toUpperCase() + word.slice(1));
+  return `${words.join('')}Request`;
+}
+
+/**
+ * One envelope schema per action (`{action: <that action>, entityId?, data: <its payload>}`), with
+ * the seed's example; the docs add them to `components.schemas`.
+ */
+export function inboundRequestSchemas(): Record<string, SchemaObject> {
+  return Object.fromEntries(
+    SUPPORTED_ACTIONS.map((action) => {
+      const definition = INBOUND_ACTIONS[action];
+      const schema: SchemaObject = {
+        type: 'object',
+        description: definition.summary,
+        required: definition.requiresEntityId ? ['action', 'entityId', 'data'] : ['action', 'data'],
+        additionalProperties: false,
+        properties: {
+          action: { type: 'string', enum: [action] },
+          entityId: {
+            type: 'string',
+            minLength: 1,
+            maxLength: 500,
+            description: definition.requiresEntityId
+              ? 'The Avvyr order id'
+              : 'Optional identifier of the entity, shown on the event',
+          },
+          data: { $ref: getSchemaPath(definition.payload) },
+        },
+        example: SEED_EXAMPLES[action],
+      };
+      return [requestSchemaName(action), schema];
+    }),
+  );
+}
+
+/** The request body: one of the seven envelopes, chosen by `action`. */
+export function inboundRequestBodySchema(): SchemaObject {
+  const ref = (action: InboundAction) => `#/components/schemas/${requestSchemaName(action)}`;
   return {
-    type: 'object',
-    required: ['action', 'data'],
-    properties: {
-      action: { type: 'string', enum: SUPPORTED_ACTIONS },
-      entityId: { type: 'string', description: 'Required for order.update (the Avvyr order id)' },
-      data: { type: 'object', description: 'The action-specific payload' },
-    },
-    example: {
-      action: 'inventory.set',
-      data: { items: [{ sku: 'CHAIR-UNO-BLK', quantity: 42, warehouseId: 'wh-01' }] },
+    oneOf: SUPPORTED_ACTIONS.map((action) => ({ $ref: ref(action) })),
+    discriminator: {
+      propertyName: 'action',
+      mapping: Object.fromEntries(SUPPORTED_ACTIONS.map((action) => [action, ref(action)])),
     },
   };
+}
+
+/** The seed examples, offered by Swagger UI's "Try it out". */
+export function inboundRequestExamples(): ExamplesObject {
+  return Object.fromEntries(
+    SUPPORTED_ACTIONS.map((action) => [
+      action,
+      { summary: INBOUND_ACTIONS[action].summary, value: SEED_EXAMPLES[action] },
+    ]),
+  );
 }

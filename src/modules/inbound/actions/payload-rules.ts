@@ -1,4 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
+import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -18,6 +19,8 @@ export const MAX_ITEMS_PER_MESSAGE = 5000;
 /** A non-empty list of nested objects, each validated as `type`. */
 export function ItemList(type: () => new () => object) {
   return applyDecorators(
+    // The same limits in the OpenAPI schema (merged with the property's own @ApiProperty).
+    ApiProperty({ minItems: 1, maxItems: MAX_ITEMS_PER_MESSAGE }),
     IsArray(),
     ArrayNotEmpty(),
     ArrayMaxSize(MAX_ITEMS_PER_MESSAGE),
@@ -27,7 +30,12 @@ export function ItemList(type: () => new () => object) {
 }
 
 export function RequiredText(max = 200) {
-  return applyDecorators(IsString(), IsNotEmpty(), MaxLength(max));
+  return applyDecorators(
+    ApiProperty({ minLength: 1, maxLength: max }),
+    IsString(),
+    IsNotEmpty(),
+    MaxLength(max),
+  );
 }
 
 /** Amounts as the seed sends them (4990): finite, non-negative numbers. */

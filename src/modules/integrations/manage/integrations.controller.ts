@@ -6,6 +6,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
+import { ApiProblemResponses } from '../../../common/http';
 import { ManagementAuthGuard } from '../auth/management-auth.guard';
 import { ManagementPrincipal } from '../auth/management-token.service';
 import { Principal } from '../auth/principal.decorator';
@@ -20,6 +21,7 @@ import { IntegrationsService } from './integrations.service';
 
 @ApiTags('Management: integrations')
 @ApiBearerAuth('managementToken')
+@ApiProblemResponses(401)
 @UseGuards(ManagementAuthGuard)
 @Controller('v1/integrations')
 export class IntegrationsController {
@@ -28,6 +30,7 @@ export class IntegrationsController {
   @Post()
   @ApiOperation({ summary: 'Create an integration; the response carries its API key, once' })
   @ApiCreatedResponse({ type: IntegrationWithKeyResponse })
+  @ApiProblemResponses(400)
   async create(@Principal() principal: ManagementPrincipal, @Body() dto: CreateIntegrationDto) {
     const { integration, apiKey } = await this.integrations.create(principal.accountId, dto);
     return { ...this.render(integration), apiKey };
@@ -44,6 +47,7 @@ export class IntegrationsController {
   @Get(':id')
   @ApiOperation({ summary: 'Read one integration (never its key or secrets)' })
   @ApiOkResponse({ type: IntegrationResponse })
+  @ApiProblemResponses(404)
   async get(@Principal() principal: ManagementPrincipal, @Param('id') id: string) {
     return this.render(await this.integrations.get(principal.accountId, id));
   }
@@ -51,6 +55,7 @@ export class IntegrationsController {
   @Patch(':id')
   @ApiOperation({ summary: 'Rename, enable or disable an integration, or replace its settings' })
   @ApiOkResponse({ type: IntegrationResponse })
+  @ApiProblemResponses(400, 404)
   async update(
     @Principal() principal: ManagementPrincipal,
     @Param('id') id: string,
@@ -63,6 +68,7 @@ export class IntegrationsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Issue a new API key; the old one stops working at once' })
   @ApiOkResponse({ type: IntegrationWithKeyResponse })
+  @ApiProblemResponses(404)
   async regenerateKey(@Principal() principal: ManagementPrincipal, @Param('id') id: string) {
     const { integration, apiKey } = await this.integrations.regenerateKey(principal.accountId, id);
     return { ...this.render(integration), apiKey };

@@ -3,7 +3,7 @@ import { IsEmail, IsOptional, Matches } from 'class-validator';
 import { RequiredText } from '../payload-rules';
 
 export class CustomerUpsertPayload {
-  @ApiProperty({ example: 'customer@example.com' })
+  @ApiProperty({ example: 'customer@example.com', format: 'email' })
   @IsEmail()
   email: string;
 

@@ -4,7 +4,7 @@ import { IsDefined, IsEmail, IsInt, IsOptional, Min, ValidateNested } from 'clas
 import { ItemList, Money, RequiredText } from '../payload-rules';
 
 export class OrderCustomer {
-  @ApiProperty({ example: 'customer@example.com' })
+  @ApiProperty({ example: 'customer@example.com', format: 'email' })
   @IsEmail()
   email: string;
 

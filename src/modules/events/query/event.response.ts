@@ -1,0 +1,57 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { MESSAGE_STATUSES, MessageStatus } from '../timeline/message-step';
+
+/** The OpenAPI view of what the events API answers (the read model, without internals). */
+export class StepErrorResponse {
+  @ApiProperty({ example: 'AVVYR_HTTP_503' }) code: string;
+  @ApiProperty({ example: 'Avvyr backend PUT /v1/inventory/levels answered 503' }) message: string;
+  @ApiPropertyOptional({ example: 503 }) httpStatus?: number;
+  @ApiPropertyOptional({ description: "The backend's response body" }) response?: unknown;
+  @ApiProperty() retryable: boolean;
+}
+
+export class TimelineEntryResponse {
+  @ApiProperty({ example: 'processing' }) step: string;
+  @ApiPropertyOptional({ enum: MESSAGE_STATUSES }) status?: MessageStatus;
+  @ApiProperty({ format: 'date-time' }) at: string;
+  @ApiProperty({ description: 'Manual retries start a new run' }) run: number;
+  @ApiProperty() attempt: number;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true }) detail?: object;
+  @ApiPropertyOptional({ type: StepErrorResponse }) error?: StepErrorResponse;
+}
+
+export class EventSummaryResponse {
+  @ApiProperty({ format: 'uuid' }) messageId: string;
+  @ApiProperty({ enum: ['inbound', 'avasam'] }) source: string;
+  @ApiProperty() integrationId: string;
+  @ApiProperty() accountId: string;
+  @ApiProperty({ example: 'inventory.set' }) action: string;
+  @ApiPropertyOptional() entityId?: string;
+  @ApiPropertyOptional({ description: "Source-specific id (Avasam's requestId)" })
+  externalId?: string;
+  @ApiProperty() correlationId: string;
+  @ApiProperty({ enum: MESSAGE_STATUSES }) status: MessageStatus;
+  @ApiProperty() attempts: number;
+  @ApiPropertyOptional({ type: StepErrorResponse }) lastError?: StepErrorResponse;
+  @ApiPropertyOptional({ description: 'What the backend answered' }) result?: unknown;
+  @ApiProperty({ format: 'date-time' }) receivedAt: string;
+  @ApiPropertyOptional({ format: 'date-time' }) nextAttemptAt?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) completedAt?: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+}
+
+export class EventDetailResponse extends EventSummaryResponse {
+  @ApiProperty({ type: [TimelineEntryResponse] }) timeline: TimelineEntryResponse[];
+  @ApiPropertyOptional({ description: 'The message payload (`data`)' }) payload?: unknown;
+}
+
+export class EventsPageResponse {
+  @ApiProperty({ type: [EventSummaryResponse] }) items: EventSummaryResponse[];
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next page' })
+  nextCursor: string | null;
+}
+
+export class RetryAcceptedResponse {
+  @ApiProperty({ format: 'uuid' }) messageId: string;
+  @ApiProperty({ enum: ['received'] }) status: 'received';
+}

@@ -1,0 +1,3 @@
+export { LoggingModule } from './logging.module';
+export { ROOT_LOGGER } from './logging.tokens';
+export { secretScrubber } from './scrub-secrets';

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { HttpMetricsHook } from './http-metrics.hook';
+import { MessageMetricsHandler } from './message-metrics.handler';
+import { MetricsController } from './metrics.controller';
+import { MetricsRegistry } from './metrics.registry';
+import { QueueDepthCollector } from './queue-depth.collector';
+
+const eventHandlers = [MessageMetricsHandler];
+const collectors = [HttpMetricsHook, QueueDepthCollector];
+
+/** Prometheus metrics at /metrics (prom-client), on a registry of this instance's own. */
+@Module({
+  imports: [DiscoveryModule],
+  controllers: [MetricsController],
+  providers: [MetricsRegistry, ...eventHandlers, ...collectors],
+  exports: [MetricsRegistry],
+})
+export class MetricsModule {}
