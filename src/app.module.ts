@@ -14,6 +14,7 @@ import { SandboxModule } from './modules/sandbox';
 import { HealthModule } from './modules/health';
 import { LoggingModule } from './modules/logging';
 import { MetricsModule } from './modules/metrics';
+import { WorkerOpsModule } from './modules/worker-ops';
 import { QueueBoardModule } from './modules/queue-board';
 
 /** The whole service; `env.ROLE` decides whether queue processors run in this process. */
@@ -46,6 +47,7 @@ export class AppModule {
         InboundModule.register({ worker: env.runsWorker }),
         HealthModule,
         MetricsModule,
+        ...(env.runsApi ? [] : [WorkerOpsModule]),
         AvasamModule.register({ worker: env.runsWorker }),
         ...(env.sandboxEnabled && env.runsApi ? [SandboxModule] : []),
         ...(env.runsApi ? [QueueBoardModule] : []),

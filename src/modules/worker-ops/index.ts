@@ -1,0 +1,1 @@
+export { WorkerOpsModule } from './worker-ops.module';
