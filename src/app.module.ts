@@ -7,7 +7,7 @@ import { Env } from './config/env';
 import { RedisPolicyCheck } from './common/queue/redis-policy.check';
 import { AvasamModule } from './modules/avasam';
 import { AvvyrModule } from './modules/avvyr';
-import { EventsModule } from './modules/events';
+import { EventRetentionModule, EventsModule } from './modules/events';
 import { InboundModule } from './modules/inbound';
 import { IntegrationsModule } from './modules/integrations';
 import { SandboxModule } from './modules/sandbox';
@@ -45,10 +45,11 @@ export class AppModule {
         EventsModule,
         AvvyrModule,
         InboundModule.register({ worker: env.runsWorker }),
+        ...(env.runsWorker ? [EventRetentionModule] : []),
+        AvasamModule.register({ worker: env.runsWorker }),
         HealthModule,
         MetricsModule,
         ...(env.runsApi ? [] : [WorkerOpsModule]),
-        AvasamModule.register({ worker: env.runsWorker }),
         ...(env.sandboxEnabled && env.runsApi ? [SandboxModule] : []),
         ...(env.runsApi ? [QueueBoardModule] : []),
       ],

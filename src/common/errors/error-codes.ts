@@ -11,6 +11,7 @@ export const ErrorCode = {
   IntegrationDisabled: 'INTEGRATION_DISABLED',
   IntegrationServiceMismatch: 'INTEGRATION_SERVICE_MISMATCH',
   Forbidden: 'FORBIDDEN',
+  OperatorRoleRequired: 'OPERATOR_ROLE_REQUIRED',
   NotFound: 'NOT_FOUND',
   IntegrationNotFound: 'INTEGRATION_NOT_FOUND',
   EventNotFound: 'EVENT_NOT_FOUND',
