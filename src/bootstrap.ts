@@ -35,7 +35,7 @@ export async function startService(env: Env): Promise<RunningService> {
     const app = await NestFactory.createApplicationContext(module, { bufferLogs: true });
     app.useLogger(app.get(PinoNestLogger));
     app.enableShutdownHooks();
-    return { app, close: () => app.close() };
+    return { app, close: once(() => app.close()) };
   }
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
@@ -63,7 +63,7 @@ export async function startService(env: Env): Promise<RunningService> {
   }
   const url = `http://127.0.0.1:${env.PORT}`;
   Logger.log(`Listening on ${url} (ROLE=${env.ROLE})`, 'Bootstrap');
-  return { app, url, close: () => app.close() };
+  return { app, url, close: once(() => app.close()) };
 }
 
 export function configureHttp(app: NestFastifyApplication): void {
@@ -108,4 +108,10 @@ export function configureHttp(app: NestFastifyApplication): void {
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header(CORRELATION_HEADER, String(request.id));
   });
+}
+
+/** Closing twice (a signal and a test, say) waits for the same shutdown. */
+function once(close: () => Promise<void>): () => Promise<void> {
+  let closing: Promise<void> | undefined;
+  return () => (closing ??= close());
 }
