@@ -215,29 +215,44 @@ describe('OpenAPI document and Swagger UI', () => {
       expect({ body, valid: validateBody(body) }).toEqual({ body, valid: false });
   });
 
-  it('documents the Avasam webhook bodies {requestId, on, token, data:[{sku, quantity, updatedOn}]}', () => {
-    const stock = Object.entries(resolved.paths).find(([path]) =>
-      /^\/webhooks\/avasam\/.*stock/.test(path),
+  it('documents the Avasam webhook bodies {requestId, on, token, data:[{sku, quantity, updatedOn}]} with examples', () => {
+    const webhooks = Object.entries(resolved.paths).filter(([path]) =>
+      path.startsWith('/webhooks/avasam/'),
     );
-    expect(stock).toBeDefined();
-    const media = (stock![1] as any).post.requestBody.content['application/json'];
+    expect(webhooks.map(([path]) => path).sort()).toEqual([
+      '/webhooks/avasam/{integrationId}/price-update',
+      '/webhooks/avasam/{integrationId}/stock-update',
+    ]);
     const ajv = validator();
-    const validate = ajv.compile(media.schema);
+    for (const [path, item] of webhooks as [string, any][]) {
+      const operation = item.post;
+      expect(Object.keys(operation.responses)).toEqual(
+        expect.arrayContaining(['200', '400', '401', '404', '500', '503']),
+      );
+      const media = operation.requestBody.content['application/json'];
+      const validate = ajv.compile(media.schema);
+      const examples = Object.values(media.examples ?? {}).map((e: any) => e.value);
+      expect({ path, examples: examples.length }).toEqual({ path, examples: 1 });
+      for (const example of examples) {
+        expect({ path, errors: validate(example) ? null : validate.errors }).toEqual({
+          path,
+          errors: null,
+        });
+      }
+    }
+    // The stock body is the seed's shape.
+    const stock = ajv.compile(
+      resolved.paths['/webhooks/avasam/{integrationId}/stock-update'].post.requestBody.content[
+        'application/json'
+      ].schema,
+    );
     const seedShaped = {
-      requestId: 'b8a1c3f0-5d2e-4f7a-9c41-0e6f2d9a7b10',
+      requestId: 'r-1',
       on: '2024-05-01T10:00:02Z',
-      token: 'eyJhbGciOiJIUzI1NiJ9.eyJyZXF1ZXN0SWQiOiJiOGExIn0.c2ln',
+      token: 'a.b.c',
       data: [{ sku: 'AVA-CHAIR-01', quantity: 12, updatedOn: '2024-05-01T10:00:00Z' }],
     };
-    expect(validate(seedShaped) ? null : validate.errors).toBeNull();
-    expect(validate({ ...seedShaped, data: [{ sku: 'AVA-CHAIR-01', quantity: 'many' }] })).toBe(
-      false,
-    );
-    const examples = [
-      media.example,
-      ...Object.values(media.examples ?? {}).map((e: any) => e.value),
-    ];
-    for (const example of examples.filter(Boolean))
-      expect(validate(example) ? null : validate.errors).toBeNull();
+    expect(stock(seedShaped) ? null : stock.errors).toBeNull();
+    expect(stock({ ...seedShaped, data: [{ sku: 'AVA-CHAIR-01', quantity: 'many' }] })).toBe(false);
   });
 });

@@ -2,8 +2,13 @@ import { Body, Controller, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBody, ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { ApiProblemResponses } from '../../../common/http';
 import type { NotificationKind } from '../notifications/notification-kinds';
 import { PriceUpdateBody, StockUpdateBody } from '../notifications/notification.body';
+import {
+  PRICE_UPDATE_EXAMPLES,
+  STOCK_UPDATE_EXAMPLES,
+} from '../notifications/notification.examples';
 import { ReceiveNotificationCommand } from './receive-notification.command';
 
 const received = {
@@ -25,6 +30,7 @@ const received = {
  */
 @ApiTags('Avasam webhooks')
 @ApiExtraModels(StockUpdateBody, PriceUpdateBody)
+@ApiProblemResponses(400, 401, 403, 404, 413, 415, 503)
 @Controller('webhooks/avasam/:integrationId')
 export class AvasamWebhookController {
   constructor(private readonly commandBus: CommandBus) {}
@@ -34,7 +40,7 @@ export class AvasamWebhookController {
   @ApiOperation({
     summary: 'Avasam stock update notification (signed with the verification token)',
   })
-  @ApiBody({ type: StockUpdateBody })
+  @ApiBody({ type: StockUpdateBody, examples: STOCK_UPDATE_EXAMPLES })
   @ApiOkResponse(received)
   stockUpdate(
     @Param('integrationId') integrationId: string,
@@ -49,7 +55,7 @@ export class AvasamWebhookController {
   @ApiOperation({
     summary: 'Avasam price update notification (signed with the verification token)',
   })
-  @ApiBody({ type: PriceUpdateBody })
+  @ApiBody({ type: PriceUpdateBody, examples: PRICE_UPDATE_EXAMPLES })
   @ApiOkResponse(received)
   priceUpdate(
     @Param('integrationId') integrationId: string,
