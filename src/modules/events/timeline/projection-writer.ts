@@ -8,7 +8,13 @@ import { InjectModel } from '@nestjs/mongoose';
 import type { AnyBulkWriteOperation, Model } from 'mongoose';
 import { IntegrationEvent } from '../integration-event.schema';
 
-const MAX_BATCH = 500;
+/**
+ * Most update statements in one bulkWrite. FerretDB v1 (the local store) keeps one SQLite
+ * connection open per update statement until the whole command ends, out of 100 per database:
+ * a bulkWrite of 101 updates wedges that database for good. 32 leaves room for three writers
+ * at once; on MongoDB 32 statements per round trip still amortise it.
+ */
+const MAX_BATCH = 32;
 const DUPLICATE_KEY = 11000;
 
 interface Pending {
