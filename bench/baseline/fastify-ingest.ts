@@ -1,0 +1,34 @@
+/**
+ * Baseline A of the ingest benchmark: what a user could build instead of the service in a few
+ * lines. A bare Fastify route that parses the JSON body and does `queue.add` on BullMQ for the
+ * same Redis, nothing else: no authentication, no validation, no event tracking.
+ */
+import { Queue } from 'bullmq';
+import Fastify from 'fastify';
+import IORedis from 'ioredis';
+
+async function main(): Promise<void> {
+  const connection = new IORedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6380', {
+    maxRetriesPerRequest: null,
+  });
+  const queue = new Queue(process.env.QUEUE_NAME ?? 'inbound', {
+    connection,
+    prefix: process.env.QUEUE_PREFIX ?? 'bench-baseline',
+  });
+  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
+  app.post('/integrations/custom/inbound', async (request, reply) => {
+    const body = request.body as { action: string };
+    const job = await queue.add(body.action, body);
+    return reply.code(202).send({ messageId: job.id });
+  });
+  await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
+  process.once('SIGTERM', () => {
+    void app
+      .close()
+      .then(() => queue.close())
+      .then(() => connection.quit())
+      .finally(() => process.exit(0));
+  });
+}
+
+void main();

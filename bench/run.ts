@@ -1,0 +1,319 @@
+/**
+ * `npm run bench`: the service against what a user could build instead, in the same run on the
+ * same machine. Prints a table and writes bench/results/latest.json; see BENCHMARKS.md.
+ * `--smoke` (or BENCH_SMOKE=1) runs every scenario with tiny sizes, to keep the bench working.
+ */
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { cpus } from 'node:os';
+import { INBOUND_QUEUE } from '../src/modules/inbound/inbound-queue';
+import { BenchConfig, loadConfig, mongoUri } from './config';
+import { answersHttp, NodeChild } from './lib/child';
+import { freePort } from './lib/ports';
+import { figure, Figure, printTable, writeJson } from './lib/report';
+import { RssSampler } from './lib/rss';
+import { BenchNames, BenchService, startService } from './lib/service';
+import { round } from './lib/stats';
+import { BenchRedis, dropDatabase } from './lib/stores';
+import { IngestResult, IngestTarget, log, runIngest } from './scenarios/ingest';
+import { LatencyResult, runLatency } from './scenarios/latency';
+import { ProcessingResult, runProcessing } from './scenarios/processing';
+import { GrowthResult, runGrowth } from './scenarios/growth';
+
+interface Results {
+  ingest?: IngestResult;
+  latency?: LatencyResult;
+  processing?: ProcessingResult;
+  growth?: GrowthResult;
+  memory: { serviceRssPeakMb: Record<string, number>; redis: Record<string, number> };
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.argv.slice(2), process.env);
+  const run = config.smoke ? `smoke-${randomBytes(3).toString('hex')}` : '';
+  const names: BenchNames = {
+    database: run ? `avvyr_bench_${run.replace('-', '_')}` : 'avvyr_bench',
+    queuePrefix: run ? `bench-${run}` : 'bench',
+  };
+  const prefixes = {
+    baseline: `${names.queuePrefix}-baseline`,
+    naive: `${names.queuePrefix}-naive`,
+  };
+  const redis = new BenchRedis(config.redisUrl);
+  const started = new Date();
+  const allPrefixes = [names.queuePrefix, prefixes.baseline, prefixes.naive];
+  for (const prefix of allPrefixes) await redis.deletePrefix(prefix);
+  const results: Results = { memory: { serviceRssPeakMb: {}, redis: {} } };
+  results.memory.redis.usedBeforeMb = round(await redis.usedMemoryMb());
+  let service: BenchService | undefined;
+  const sampler = new RssSampler(() => service?.child.pid);
+  const resetDatabase = () => dropDatabase(mongoUri(config.mongoBaseUri, names.database));
+
+  try {
+    if (config.scenarios.includes('ingest') || config.scenarios.includes('latency')) {
+      await resetDatabase();
+      service = await startService(config, names, `${run || 'bench'}-ingest`);
+      log(`service started at ${service.url}`);
+      sampler.start('ingest');
+      await ingestAndLatency(config, service, redis, prefixes.baseline, results);
+      sampler.stop();
+      results.memory.serviceRssPeakMb.ingest = round(sampler.peak('ingest'), 1);
+      await service.child.stop();
+      await redis.deletePrefix(names.queuePrefix);
+    }
+    if (config.scenarios.includes('processing') || config.scenarios.includes('growth')) {
+      await resetDatabase();
+      service = await startService(config, names, `${run || 'bench'}-processing`);
+      log(`service started at ${service.url}`);
+      if (config.scenarios.includes('processing')) {
+        const active = service;
+        results.processing = await runProcessing(
+          config,
+          active,
+          redis,
+          prefixes.naive,
+          () => sampler.start('processing'),
+          () => sampler.stop(),
+        );
+        results.memory.serviceRssPeakMb.processing = round(sampler.peak('processing'), 1);
+      }
+      if (config.scenarios.includes('growth')) results.growth = await runGrowth(config, service);
+      await service.child.stop();
+    }
+    await redis.deletePrefix(prefixes.baseline);
+    await redis.deletePrefix(prefixes.naive);
+    const ours = await redis.prefixUsage(names.queuePrefix);
+    results.memory.redis.usedAfterMb = round(await redis.usedMemoryMb());
+    results.memory.redis.serviceKeysAfterMb = round(ours.mb);
+    results.memory.redis.serviceKeysAfter = ours.keys;
+  } finally {
+    sampler.stop();
+    await service?.child.stop(5000);
+    for (const prefix of allPrefixes) await redis.deletePrefix(prefix).catch(() => undefined);
+    await resetDatabase().catch(() => undefined);
+    await redis.close();
+  }
+
+  const figures = toFigures(config, results, service);
+  printTable(figures);
+  writeJson(config.out, {
+    startedAt: started.toISOString(),
+    finishedAt: new Date().toISOString(),
+    machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version },
+    config,
+    figures,
+    results,
+  });
+  log(`wrote ${config.out} in ${round((Date.now() - started.getTime()) / 1000, 1)} s`);
+}
+
+async function ingestAndLatency(
+  config: BenchConfig,
+  service: BenchService,
+  redis: BenchRedis,
+  baselinePrefix: string,
+  results: Results,
+): Promise<void> {
+  const port = await freePort();
+  const baseline = new NodeChild(
+    'baseline-fastify',
+    ['-r', 'ts-node/register/transpile-only', 'bench/baseline/fastify-ingest.ts'],
+    {
+      PORT: String(port),
+      REDIS_URL: config.redisUrl,
+      QUEUE_PREFIX: baselinePrefix,
+      QUEUE_NAME: INBOUND_QUEUE,
+    },
+  );
+  const ourQueue = redis.queue(service.env.QUEUE_PREFIX, INBOUND_QUEUE);
+  const baselineQueue = redis.queue(baselinePrefix, INBOUND_QUEUE);
+  try {
+    await baseline.waitUntil(() => answersHttp(`http://127.0.0.1:${port}/`));
+    // The worker (ROLE=all) stays idle during ingest: the figure is the HTTP edge, as for the baseline.
+    await ourQueue.pause();
+    const ours: IngestTarget = {
+      name: 'ours',
+      url: `${service.url}/integrations/custom/inbound`,
+      apiKey: service.apiKey,
+      queue: ourQueue,
+    };
+    const bare: IngestTarget = {
+      name: 'baseline',
+      url: `http://127.0.0.1:${port}/integrations/custom/inbound`,
+      queue: baselineQueue,
+    };
+    if (config.scenarios.includes('ingest')) results.ingest = await runIngest(config, [ours, bare]);
+    if (config.scenarios.includes('latency')) {
+      const max = results.ingest?.ours.requestsPerSec ?? 1000;
+      results.latency = await runLatency(config, ours, max);
+    }
+  } finally {
+    await baseline.stop();
+    await ourQueue.obliterate({ force: true }).catch(() => undefined);
+    await ourQueue.close();
+    await baselineQueue.close();
+  }
+}
+
+function toFigures(config: BenchConfig, r: Results, service?: BenchService): Figure[] {
+  const svc = service?.command ?? 'node dist/main.js';
+  const { connections, durationSec, pairs } = config.ingest;
+  const ingestCmd = `npm run bench -- --only=ingest  # autocannon -c ${connections} -d ${durationSec} ×${pairs} pairs A/B, 7 seed examples; ours: ${svc}; baseline: node -r ts-node/register/transpile-only bench/baseline/fastify-ingest.ts`;
+  const latencyCmd = `npm run bench -- --only=ingest,latency  # autocannon -c ${connections} -d ${config.latency.durationSec} --overallRate ${r.latency?.targetRate ?? '?'} (50% of measured max)`;
+  const procCmd = `npm run bench -- --only=processing --messages=${config.processing.messages}  # ours: ${svc}; baseline: bench/baseline/naive-worker.ts, concurrency ${config.processing.concurrency}`;
+  const growthCmd = `npm run bench -- --only=growth --growth-small=${config.growth.small} --growth-large=${config.growth.large}  # POST /v1/integrations/events/filter, p50 of ${config.growth.samples} requests`;
+  const list: Figure[] = [];
+  if (r.ingest) {
+    list.push(
+      figure(
+        'ingest.ours.rps',
+        'ingest ours (req/s)',
+        r.ingest.ours.requestsPerSec,
+        'req/s',
+        ingestCmd,
+      ),
+      figure(
+        'ingest.baseline.rps',
+        'ingest bare Fastify + queue.add (req/s)',
+        r.ingest.baseline.requestsPerSec,
+        'req/s',
+        ingestCmd,
+      ),
+      figure(
+        'ingest.ours.p50',
+        'ingest ours p50 / p99',
+        r.ingest.ours.p50,
+        `ms / ${r.ingest.ours.p99} ms`,
+        ingestCmd,
+      ),
+      figure(
+        'ingest.baseline.p50',
+        'ingest baseline p50 / p99',
+        r.ingest.baseline.p50,
+        `ms / ${r.ingest.baseline.p99} ms`,
+        ingestCmd,
+      ),
+      figure('ingest.ratio', 'ingest ratio ours ÷ baseline', r.ingest.ratio, '', ingestCmd, {
+        op: '>=',
+        limit: 0.8,
+      }),
+    );
+  }
+  if (r.latency) {
+    list.push(
+      figure(
+        'latency.p50',
+        `latency at ${r.latency.targetRate} req/s p50`,
+        r.latency.p50,
+        'ms',
+        latencyCmd,
+      ),
+      figure(
+        'latency.p99',
+        `latency at ${r.latency.targetRate} req/s p99`,
+        r.latency.p99,
+        'ms',
+        latencyCmd,
+        { op: '<=', limit: 20 },
+      ),
+      figure(
+        'latency.p999',
+        `latency at ${r.latency.targetRate} req/s p99.9`,
+        r.latency.p999,
+        'ms',
+        latencyCmd,
+      ),
+    );
+  }
+  if (r.processing) {
+    list.push(
+      figure(
+        'processing.ours',
+        `processing ours (${r.processing.ours.messages} msgs)`,
+        r.processing.ours.messagesPerSec,
+        'msg/s',
+        procCmd,
+      ),
+      figure(
+        'processing.baseline',
+        'processing naive worker',
+        r.processing.baseline.messagesPerSec,
+        'msg/s',
+        procCmd,
+      ),
+      figure('processing.ratio', 'processing ratio ours ÷ naive', r.processing.ratio, '', procCmd, {
+        op: '>=',
+        limit: 2,
+      }),
+    );
+  }
+  const peak = Math.max(0, ...Object.values(r.memory.serviceRssPeakMb));
+  if (peak) {
+    list.push(
+      figure(
+        'memory.rss',
+        'peak RSS of the service (ingest, processing)',
+        peak,
+        'MB',
+        `${ingestCmd}; ${procCmd}`,
+        { op: '<=', limit: 300 },
+      ),
+    );
+  }
+  list.push(
+    figure(
+      'memory.redis.before',
+      'Redis used_memory before the run',
+      r.memory.redis.usedBeforeMb,
+      'MB',
+      'redis-cli INFO memory',
+    ),
+    figure(
+      'memory.redis.after',
+      'Redis used_memory after the run',
+      r.memory.redis.usedAfterMb ?? 0,
+      'MB',
+      'redis-cli INFO memory',
+    ),
+    figure(
+      'memory.redis.service',
+      "Redis held by the service's queue keys after the run",
+      r.memory.redis.serviceKeysAfterMb ?? 0,
+      'MB',
+      'SCAN + MEMORY USAGE over the bench prefix',
+    ),
+  );
+  if (r.growth) {
+    list.push(
+      figure(
+        'growth.small',
+        `filter p50 at ${r.growth.small.events} events`,
+        r.growth.small.p50,
+        'ms',
+        growthCmd,
+      ),
+      figure(
+        'growth.large',
+        `filter p50 at ${r.growth.large.events} events`,
+        r.growth.large.p50,
+        'ms',
+        growthCmd,
+      ),
+      figure('growth.ratio', 'filter p50 ratio large ÷ small', r.growth.ratio, '', growthCmd, {
+        op: '<=',
+        limit: 2,
+      }),
+    );
+  }
+  return list;
+}
+
+main()
+  // Pooled connections of the libraries (BullMQ, Mongoose) would keep the process alive.
+  .then(() => process.exit(0))
+  .catch((error: unknown) => {
+    process.stderr.write(
+      `[bench] failed: ${error instanceof Error ? error.stack : String(error)}\n`,
+    );
+    process.exit(1);
+  });

@@ -1,0 +1,169 @@
+import type { Queue } from 'bullmq';
+import { INBOUND_QUEUE } from '../../src/modules/inbound/inbound-queue';
+import type { BenchConfig } from '../config';
+import { NodeChild } from '../lib/child';
+import { InboundBody, processingMix } from '../lib/payloads';
+import { mapPool, pollUntil } from '../lib/pool';
+import { BENCH_ACCOUNT, BenchService } from '../lib/service';
+import { BenchRedis, pendingJobs, withMongo } from '../lib/stores';
+import { ratio, round } from '../lib/stats';
+import { log } from './ingest';
+
+export interface ProcessingRun {
+  messages: number;
+  seconds: number;
+  messagesPerSec: number;
+  succeeded: number;
+  completed: boolean;
+}
+
+export interface ProcessingResult {
+  ours: ProcessingRun & { acceptSeconds: number };
+  baseline: ProcessingRun;
+  ratio: number;
+  mix: string;
+}
+
+const SENDERS = 32;
+
+/**
+ * N messages accepted while the worker is paused, then the time until every one is processed
+ * (its event `succeeded`), for our worker and for a naive BullMQ worker on the same backend.
+ */
+export async function runProcessing(
+  config: BenchConfig,
+  service: BenchService,
+  redis: BenchRedis,
+  naivePrefix: string,
+  onOursStart: () => void,
+  onOursEnd: () => void,
+): Promise<ProcessingResult> {
+  const n = config.processing.messages;
+  const orderIds = await createOrders(service, Math.max(1, Math.ceil(n / 7)));
+  const messages = processingMix(n, orderIds);
+  log(`processing: ${orderIds.length} sandbox orders created; accepting ${n} messages`);
+
+  const ourQueue = redis.queue(service.env.QUEUE_PREFIX, INBOUND_QUEUE);
+  await ourQueue.pause();
+  const acceptStart = Date.now();
+  await mapPool(messages, SENDERS, (body) => accept(service, body));
+  const acceptSeconds = (Date.now() - acceptStart) / 1000;
+  log(`processing: ${n} accepted in ${round(acceptSeconds)} s; resuming our worker`);
+  onOursStart();
+  const ours = await drain(ourQueue, n, config.processing.timeoutSec, () =>
+    countSucceeded(service, 'integration_events', { accountId: BENCH_ACCOUNT }),
+  );
+  onOursEnd();
+  await ourQueue.close();
+  log(`processing ours: ${ours.messagesPerSec} msg/s (${ours.succeeded}/${n} succeeded)`);
+
+  const naiveQueue = redis.queue(naivePrefix, INBOUND_QUEUE);
+  await naiveQueue.pause();
+  for (let i = 0; i < n; i += 500) {
+    await naiveQueue.addBulk(
+      messages.slice(i, i + 500).map((body) => ({ name: body.action, data: body })),
+    );
+  }
+  const worker = new NodeChild(
+    'naive-worker',
+    ['-r', 'ts-node/register/transpile-only', 'bench/baseline/naive-worker.ts'],
+    {
+      MONGODB_URI: service.env.MONGODB_URI,
+      REDIS_URL: service.env.REDIS_URL,
+      QUEUE_PREFIX: naivePrefix,
+      QUEUE_NAME: INBOUND_QUEUE,
+      AVVYR_API_URL: `${service.url}/sandbox/avvyr`,
+      AVVYR_API_TOKEN: service.env.AVVYR_API_TOKEN,
+      WORKER_CONCURRENCY: String(config.processing.concurrency),
+    },
+  );
+  try {
+    await worker.waitUntil(async () => (await naiveQueue.getWorkers()).length > 0, 60_000);
+    const baseline = await drain(naiveQueue, n, config.processing.timeoutSec, () =>
+      countSucceeded(service, 'naive_events', {}),
+    );
+    log(
+      `processing naive: ${baseline.messagesPerSec} msg/s (${baseline.succeeded}/${n} succeeded)`,
+    );
+    return {
+      ours: { ...ours, acceptSeconds: round(acceptSeconds) },
+      baseline,
+      ratio: ratio(ours.messagesPerSec, baseline.messagesPerSec),
+      mix: 'the seven seed examples in turn; order.create with a unique externalId, order.update on orders created beforehand',
+    };
+  } finally {
+    await worker.stop();
+    await naiveQueue.close();
+  }
+}
+
+/** Resumes the queue and times it until nothing is waiting, active or delayed. */
+async function drain(
+  queue: Queue,
+  n: number,
+  timeoutSec: number,
+  succeeded: () => Promise<number>,
+): Promise<ProcessingRun> {
+  const start = Date.now();
+  await queue.resume();
+  const completed = await pollUntil(
+    async () => (await pendingJobs(queue)) === 0,
+    timeoutSec * 1000,
+    100,
+  );
+  const seconds = (Date.now() - start) / 1000;
+  const done = await succeeded();
+  return {
+    messages: n,
+    seconds: round(seconds),
+    messagesPerSec: round(done / seconds, 1),
+    succeeded: done,
+    completed,
+  };
+}
+
+async function accept(service: BenchService, body: InboundBody): Promise<void> {
+  const response = await fetch(`${service.url}/integrations/custom/inbound`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${service.apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (response.status !== 202)
+    throw new Error(`accept answered ${response.status}: ${await response.text()}`);
+  await response.arrayBuffer();
+}
+
+/** Orders for the order.update messages, created straight in the sandbox backend. */
+async function createOrders(service: BenchService, count: number): Promise<string[]> {
+  return mapPool(
+    Array.from({ length: count }, (_, i) => i),
+    16,
+    async (i) => {
+      const response = await fetch(`${service.url}/sandbox/avvyr/v1/orders`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${service.env.AVVYR_API_TOKEN}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({
+          externalId: `BENCH-SEED-ORDER-${i}`,
+          customer: { email: 'customer@example.com' },
+          lineItems: [{ sku: 'CHAIR-UNO-BLK', quantity: 1, unitPrice: 4990 }],
+        }),
+      });
+      const body = (await response.json()) as { id: string };
+      if (response.status !== 201) throw new Error(`sandbox order: ${JSON.stringify(body)}`);
+      return body.id;
+    },
+  );
+}
+
+async function countSucceeded(
+  service: BenchService,
+  collection: string,
+  filter: object,
+): Promise<number> {
+  return withMongo(service.env.MONGODB_URI, (db) =>
+    db.collection(collection).countDocuments({ ...filter, status: 'succeeded' }),
+  );
+}
