@@ -1,6 +1,7 @@
 import mongoose from 'mongoose';
 import { Api } from './support/api';
-import { http } from './support/http';
+import { http, waitFor } from './support/http';
+import { PrivateRedis } from './support/private-redis';
 import { startTestService, TestService } from './support/test-service';
 import { SEED_EXAMPLES } from './fixtures/seed-examples';
 
@@ -29,5 +30,25 @@ describe('Graceful shutdown', () => {
       await db.close();
     }
     expect(await service.jobState('inbound', accepted.body.messageId)).toBe('completed');
+  });
+
+  it('still exits, after SHUTDOWN_GRACE_MS, when Redis is gone', async () => {
+    const redis = await PrivateRedis.start();
+    const stranded = await startTestService({ REDIS_URL: redis.url, SHUTDOWN_GRACE_MS: '500' });
+    try {
+      // Fully connected first: killing Redis mid-handshake is another story (ioredis EPIPE).
+      await waitFor(
+        () => http(`${stranded.url}/health/ready`),
+        (r) => r.status === 200,
+        { what: 'service ready' },
+      );
+      await redis.down();
+      // Resolves (the test would time out otherwise): the worker is closed by force.
+      await stranded.running.close();
+    } finally {
+      await redis.up();
+      await stranded.close();
+      await redis.stop();
+    }
   });
 });

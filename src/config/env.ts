@@ -115,6 +115,12 @@ export class Env {
   @Min(1)
   EVENT_RETENTION_DAYS = 30;
 
+  /** On shutdown, how long active jobs may run on before the worker is closed by force. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  SHUTDOWN_GRACE_MS = 25_000;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 

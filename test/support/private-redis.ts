@@ -26,7 +26,9 @@ export class PrivateRedis {
     return `redis://127.0.0.1:${this.port}`;
   }
 
+  /** Starts the server unless it is already running (a second one could not bind the port). */
   async up(): Promise<void> {
+    if (this.process && this.process.exitCode === null && this.process.signalCode === null) return;
     this.process = spawn(
       'redis-server',
       [
@@ -57,7 +59,7 @@ export class PrivateRedis {
   /** Stops the server the way a crash or restart would (SIGKILL) and waits until it is gone. */
   async down(): Promise<void> {
     const child = this.process;
-    if (!child || child.exitCode !== null) return;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL');
     await exited;

@@ -1,10 +1,9 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { OnApplicationBootstrap } from '@nestjs/common';
+import { Processor } from '@nestjs/bullmq';
 import { CommandBus } from '@nestjs/cqrs';
 import { Job, UnrecoverableError } from 'bullmq';
 import { Env } from '../../config/env';
 import { DomainError } from '../../common/errors';
-import { backoffStrategy } from '../../common/queue';
+import { backoffStrategy, DrainingWorkerHost } from '../../common/queue';
 import { TrackedJobData, TrackedJobRunner } from '../events';
 import { JobProgressCheckpoint } from './apply-notification/apply-checkpoint';
 import { ApplyNotificationCommand } from './apply-notification/apply-notification.command';
@@ -14,17 +13,13 @@ import { parseNotification } from './notifications/parse-notification';
 
 /** Thin: job → ApplyNotificationCommand, with its steps recorded and retries as inbound. */
 @Processor(AVASAM_QUEUE, { settings: { backoffStrategy } })
-export class AvasamProcessor extends WorkerHost implements OnApplicationBootstrap {
+export class AvasamProcessor extends DrainingWorkerHost {
   constructor(
     private readonly commandBus: CommandBus,
     private readonly runner: TrackedJobRunner,
-    private readonly env: Env,
+    env: Env,
   ) {
-    super();
-  }
-
-  onApplicationBootstrap(): void {
-    this.worker.concurrency = this.env.WORKER_CONCURRENCY;
+    super(env);
   }
 
   process(job: Job<TrackedJobData>): Promise<unknown> {

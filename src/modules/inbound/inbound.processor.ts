@@ -1,9 +1,8 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
+import { Processor } from '@nestjs/bullmq';
 import { CommandBus } from '@nestjs/cqrs';
 import { Job, UnrecoverableError } from 'bullmq';
 import { Env } from '../../config/env';
-import { backoffStrategy } from '../../common/queue';
+import { backoffStrategy, DrainingWorkerHost } from '../../common/queue';
 import { TrackedJobData, TrackedJobRunner } from '../events';
 import { INBOUND_ACTIONS, isInboundAction } from './actions/action-registry';
 import { validatePayload } from './actions/validate-payload';
@@ -11,25 +10,13 @@ import { INBOUND_QUEUE } from './inbound-queue';
 
 /** Thin: job → the action's command on the CommandBus, with its steps recorded. */
 @Processor(INBOUND_QUEUE, { settings: { backoffStrategy } })
-export class InboundProcessor
-  extends WorkerHost
-  implements OnApplicationBootstrap, BeforeApplicationShutdown
-{
+export class InboundProcessor extends DrainingWorkerHost {
   constructor(
     private readonly commandBus: CommandBus,
     private readonly runner: TrackedJobRunner,
-    private readonly env: Env,
+    env: Env,
   ) {
-    super();
-  }
-
-  onApplicationBootstrap(): void {
-    this.worker.concurrency = this.env.WORKER_CONCURRENCY;
-  }
-
-  /** Graceful shutdown: take no new jobs and let the active ones finish (and record their steps). */
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.worker.close();
+    super(env);
   }
 
   process(job: Job<TrackedJobData>): Promise<unknown> {

@@ -1,9 +1,10 @@
-import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { InjectQueue, Processor } from '@nestjs/bullmq';
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Queue } from 'bullmq';
 import { Model } from 'mongoose';
 import { Env } from '../../../config/env';
+import { DrainingWorkerHost } from '../../../common/queue';
 import { IntegrationEvent } from '../integration-event.schema';
 
 export const MAINTENANCE_QUEUE = 'maintenance';
@@ -28,14 +29,14 @@ export class EventRetentionScheduler implements OnApplicationBootstrap {
 }
 
 @Processor(MAINTENANCE_QUEUE)
-export class EventRetentionProcessor extends WorkerHost {
+export class EventRetentionProcessor extends DrainingWorkerHost {
   private readonly logger = new Logger(EventRetentionProcessor.name);
 
   constructor(
     @InjectModel(IntegrationEvent.name) private readonly events: Model<IntegrationEvent>,
-    private readonly env: Env,
+    env: Env,
   ) {
-    super();
+    super(env);
   }
 
   async process(): Promise<{ deleted: number }> {
