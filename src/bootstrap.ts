@@ -52,7 +52,7 @@ export async function startService(env: Env): Promise<RunningService> {
   app.useLogger(app.get(PinoNestLogger));
   try {
     configureHttp(app);
-    setupOpenApi(app, env);
+    setupOpenApi(app);
     await setupQueueBoard(app);
     await setupDashboard(app);
     app.enableShutdownHooks();

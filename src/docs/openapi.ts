@@ -1,20 +1,19 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { ProblemDocument } from '../common/http';
-import type { Env } from '../config/env';
 import { inboundRequestSchemas } from '../modules/inbound';
 import { addInternalErrorResponses } from './problem-fallback';
 
 /** Swagger UI at /docs, the document at /docs/openapi.json and /docs/openapi.yaml. */
-export function setupOpenApi(app: NestFastifyApplication, env: Env): void {
-  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app, env), {
+export function setupOpenApi(app: NestFastifyApplication): void {
+  SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: 'docs/openapi.json',
     yamlDocumentUrl: 'docs/openapi.yaml',
     swaggerOptions: { persistAuthorization: true, displayRequestDuration: true },
   });
 }
 
-export function buildOpenApiDocument(app: NestFastifyApplication, env: Env): OpenAPIObject {
+export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('avvyr-integrations')
     .setDescription(
@@ -22,7 +21,8 @@ export function buildOpenApiDocument(app: NestFastifyApplication, env: Env): Ope
         'Every error is RFC 9457 `application/problem+json` (schema `Problem`).',
     )
     .setVersion('1.0')
-    .addServer(env.publicBaseUrl)
+    // Relative: "Try it out" calls whichever origin the docs were opened on.
+    .addServer('/', 'This service')
     .addBearerAuth(
       { type: 'http', scheme: 'bearer', description: 'Integration API key (avvyr_int_live_…)' },
       'integrationApiKey',
