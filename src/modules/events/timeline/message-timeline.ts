@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EventBus } from '@nestjs/cqrs';
-import { MessageStep } from './message-step';
+import { MessageStatus, MessageStep } from './message-step';
 import { MessageStepRecorded } from './message-step-recorded.event';
 import { ProjectionWriter } from './projection-writer';
-import { stepToWrites } from './step-to-writes';
+import { stepToNewEvent, stepToWrites } from './step-to-writes';
 
 /** The one way to record what happened to a message. */
 @Injectable()
@@ -17,7 +17,9 @@ export class MessageTimeline {
 
   /** Resolves once the step is projected; rejects if the projection write failed. */
   async record(step: MessageStep): Promise<void> {
-    await this.writer.write(stepToWrites(step));
+    // A message's first step usually creates its event: offer it as an insert.
+    const first = step.status === MessageStatus.Received && step.run === 0;
+    await this.writer.write(stepToWrites(step), first ? stepToNewEvent(step) : undefined);
     this.eventBus.publish(new MessageStepRecorded(step));
   }
 

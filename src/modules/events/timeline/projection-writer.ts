@@ -19,6 +19,8 @@ const DUPLICATE_KEY = 11000;
 
 interface Pending {
   writes: AnyBulkWriteOperation<IntegrationEvent>[];
+  /** The event to insert when this is the message's first step; `writes` if it already exists. */
+  newEvent?: IntegrationEvent;
   done: (error?: unknown) => void;
 }
 
@@ -37,10 +39,14 @@ export class ProjectionWriter implements BeforeApplicationShutdown, OnApplicatio
     @InjectModel(IntegrationEvent.name) private readonly events: Model<IntegrationEvent>,
   ) {}
 
-  write(writes: AnyBulkWriteOperation<IntegrationEvent>[]): Promise<void> {
+  write(
+    writes: AnyBulkWriteOperation<IntegrationEvent>[],
+    newEvent?: IntegrationEvent,
+  ): Promise<void> {
     return new Promise((resolve, reject) => {
       this.queue.push({
         writes,
+        newEvent,
         done: (error) =>
           error
             ? reject(error instanceof Error ? error : new Error('Unknown error', { cause: error }))
@@ -78,6 +84,33 @@ export class ProjectionWriter implements BeforeApplicationShutdown, OnApplicatio
   }
 
   private async apply(batch: Pending[]): Promise<void> {
+    // First steps before the rest: a message's later steps in this batch find its event.
+    const existing = await this.insertNew(batch.filter((p) => p.newEvent));
+    await this.update([...existing, ...batch.filter((p) => !p.newEvent)]);
+  }
+
+  /**
+   * First steps as one unordered insertMany: a single cheap write for many messages (on the
+   * local FerretDB an update costs a scan, an insert does not). Those whose event already
+   * exists (a later step got there first) are returned to go through their update writes.
+   */
+  private async insertNew(pending: Pending[]): Promise<Pending[]> {
+    if (!pending.length) return [];
+    try {
+      await this.events.collection.insertMany(
+        pending.map((p) => ({ ...p.newEvent })),
+        { ordered: false },
+      );
+      pending.forEach((p) => p.done());
+      return [];
+    } catch (error) {
+      const failed = failedIndexes(error);
+      pending.forEach((p, i) => failed && !failed.has(i) && p.done());
+      return failed ? pending.filter((_, i) => failed.has(i)) : pending;
+    }
+  }
+
+  private async update(batch: Pending[]): Promise<void> {
     for (let i = 0; i < batch.length;) {
       const chunk: Pending[] = [];
       let size = 0;
@@ -114,4 +147,12 @@ export class ProjectionWriter implements BeforeApplicationShutdown, OnApplicatio
       await this.events.bulkWrite(writes, { ordered: true });
     }
   }
+}
+
+/** The documents an unordered insertMany refused, or undefined when it cannot tell. */
+function failedIndexes(error: unknown): Set<number> | undefined {
+  const writeErrors = (error as { writeErrors?: unknown }).writeErrors;
+  if (!writeErrors) return undefined;
+  const list = (Array.isArray(writeErrors) ? writeErrors : [writeErrors]) as { index: number }[];
+  return new Set(list.map((e) => e.index));
 }

@@ -9,35 +9,13 @@ import { MessageStatus, MessageStep, statusRank } from './message-step';
  */
 export function stepToWrites(step: MessageStep): AnyBulkWriteOperation<IntegrationEvent>[] {
   const { context } = step;
-  const entry: TimelineEntry = {
-    step: step.step,
-    at: step.at,
-    run: step.run,
-    attempt: step.attempt,
-    ...(step.status && { status: step.status }),
-    ...(step.detail && { detail: step.detail }),
-    ...(step.error && { error: step.error }),
-  };
   const writes: AnyBulkWriteOperation<IntegrationEvent>[] = [
     {
       updateOne: {
         filter: { messageId: context.messageId },
         update: {
-          $setOnInsert: {
-            messageId: context.messageId,
-            source: step.source,
-            integrationId: context.integrationId,
-            accountId: context.accountId,
-            correlationId: context.correlationId,
-            action: step.action,
-            receivedAt: new Date(context.receivedAt),
-            status: MessageStatus.Received,
-            statusRank: -1,
-            ...(step.entityId !== undefined && { entityId: step.entityId }),
-            ...(step.externalId !== undefined && { externalId: step.externalId }),
-            ...(step.payload !== undefined && { payload: step.payload }),
-          },
-          $push: { timeline: entry },
+          $setOnInsert: { ...insertedFields(step), status: MessageStatus.Received, statusRank: -1 },
+          $push: { timeline: timelineEntry(step) },
           $max: { attempts: step.totalAttempts },
           $set: { updatedAt: step.at },
         },
@@ -54,6 +32,51 @@ export function stepToWrites(step: MessageStep): AnyBulkWriteOperation<Integrati
     });
   }
   return writes;
+}
+
+/**
+ * The event exactly as `stepToWrites` leaves it when none existed yet, so the first step of a
+ * message can be one batched insert instead of two updates.
+ */
+export function stepToNewEvent(step: MessageStep): IntegrationEvent {
+  const event: Record<string, unknown> = {
+    ...insertedFields(step),
+    status: MessageStatus.Received,
+    statusRank: -1,
+    timeline: [timelineEntry(step)],
+    attempts: step.totalAttempts,
+    updatedAt: step.at,
+  };
+  if (step.status) Object.assign(event, statusUpdate(step, step.status).$set);
+  return event as unknown as IntegrationEvent;
+}
+
+function insertedFields(step: MessageStep) {
+  const { context } = step;
+  return {
+    messageId: context.messageId,
+    source: step.source,
+    integrationId: context.integrationId,
+    accountId: context.accountId,
+    correlationId: context.correlationId,
+    action: step.action,
+    receivedAt: new Date(context.receivedAt),
+    ...(step.entityId !== undefined && { entityId: step.entityId }),
+    ...(step.externalId !== undefined && { externalId: step.externalId }),
+    ...(step.payload !== undefined && { payload: step.payload }),
+  };
+}
+
+function timelineEntry(step: MessageStep): TimelineEntry {
+  return {
+    step: step.step,
+    at: step.at,
+    run: step.run,
+    attempt: step.attempt,
+    ...(step.status && { status: step.status }),
+    ...(step.detail && { detail: step.detail }),
+    ...(step.error && { error: step.error }),
+  };
 }
 
 function statusUpdate(step: MessageStep, status: MessageStatus) {
