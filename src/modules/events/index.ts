@@ -10,3 +10,4 @@ export type { MessageQueueAccess } from './retry/message-sources';
 export { EventsQueryService } from './query/events-query.service';
 export { EventRetentionModule } from './retention/event-retention.module';
 export { MAINTENANCE_QUEUE } from './retention/event-retention';
+export { TrackedMessageQueue } from './queue/tracked-message-queue';

@@ -74,7 +74,7 @@ export class AvasamSandboxApiController {
   }
 
   private faulted(action: string, reply: FastifyReply, consumerKey?: string): boolean {
-    const fault = this.state.takeFault(action);
+    const fault = this.state.faults.take(action);
     if (!fault) return false;
     if (fault.retryAfterSeconds !== undefined) {
       void reply.header('retry-after', String(fault.retryAfterSeconds));

@@ -76,19 +76,13 @@ export class AvasamSandboxController {
   @Post('faults')
   @HttpCode(201)
   addFault(@Body() dto: FaultDto) {
-    this.state.faults.push({
-      action: dto.action,
-      status: dto.status,
-      remaining: dto.times,
-      retryAfterSeconds: dto.retryAfterSeconds,
-    });
-    return { faults: this.state.faults };
+    return { faults: this.state.faults.add(dto) };
   }
 
   @Delete('faults')
   @HttpCode(204)
   clearFaults(): void {
-    this.state.faults = [];
+    this.state.faults.clear();
   }
 
   private seller(consumerKey: string): SandboxSeller {

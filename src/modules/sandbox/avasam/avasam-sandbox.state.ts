@@ -1,3 +1,4 @@
+import { FaultPlan } from '../fault-plan';
 import { Injectable } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
 
@@ -43,13 +44,6 @@ export interface AvasamCall {
   consumerKey?: string;
 }
 
-export interface AvasamFault {
-  action?: string;
-  status: number;
-  remaining: number;
-  retryAfterSeconds?: number;
-}
-
 export const DEFAULT_TOKEN_TTL_SECONDS = 3600;
 const MAX_KEPT = 2000;
 
@@ -62,7 +56,7 @@ export class AvasamSandboxState {
   acknowledgements: Acknowledgement[] = [];
   notifications: SentNotification[] = [];
   calls: AvasamCall[] = [];
-  faults: AvasamFault[] = [];
+  readonly faults = new FaultPlan();
 
   reset(): void {
     this.sellers.clear();
@@ -71,7 +65,7 @@ export class AvasamSandboxState {
     this.acknowledgements = [];
     this.notifications = [];
     this.calls = [];
-    this.faults = [];
+    this.faults.clear();
   }
 
   addSeller(input: Partial<SandboxSeller>): SandboxSeller {
@@ -117,15 +111,6 @@ export class AvasamSandboxState {
     return expired;
   }
 
-  /** The next fault for this action (or any), consuming one of its `times`. */
-  takeFault(action: string): AvasamFault | undefined {
-    const fault = this.faults.find((f) => f.remaining > 0 && (!f.action || f.action === action));
-    if (!fault) return undefined;
-    fault.remaining--;
-    this.faults = this.faults.filter((f) => f.remaining > 0);
-    return fault;
-  }
-
   log(call: AvasamCall): void {
     keep(this.calls, call);
   }
@@ -145,7 +130,7 @@ export class AvasamSandboxState {
       acknowledgements: this.acknowledgements,
       notifications: this.notifications,
       calls: this.calls,
-      faults: this.faults,
+      faults: this.faults.list(),
     };
   }
 }

@@ -90,13 +90,7 @@ export class AvvyrSandboxController {
   @Post('faults')
   @HttpCode(201)
   addFault(@Body() dto: FaultDto) {
-    this.state.faults.push({
-      action: dto.action,
-      status: dto.status,
-      remaining: dto.times,
-      retryAfterSeconds: dto.retryAfterSeconds,
-    });
-    return { faults: this.state.faults };
+    return { faults: this.state.faults.add(dto) };
   }
 
   /** Every backend call waits this long before answering (0 to turn off). */
@@ -109,7 +103,7 @@ export class AvvyrSandboxController {
   @Delete('faults')
   @HttpCode(204)
   clearFaults(): void {
-    this.state.faults = [];
+    this.state.faults.clear();
   }
 
   private async serve(
@@ -139,7 +133,7 @@ export class AvvyrSandboxController {
       log(401, false);
       return reply.status(401).send({ detail: 'Invalid Avvyr API token' });
     }
-    const fault = this.state.takeFault(action);
+    const fault = this.state.faults.take(action);
     if (fault) {
       log(fault.status, false);
       if (fault.retryAfterSeconds !== undefined) {

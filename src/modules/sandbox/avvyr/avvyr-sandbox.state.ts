@@ -1,3 +1,4 @@
+import { FaultPlan } from '../fault-plan';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 
@@ -25,13 +26,6 @@ export interface SandboxOrder {
   updatedAt: string;
 }
 
-export interface Fault {
-  action?: string;
-  status: number;
-  remaining: number;
-  retryAfterSeconds?: number;
-}
-
 export interface StoredResponse {
   status: number;
   body: unknown;
@@ -49,7 +43,7 @@ export class AvvyrSandboxState {
   customers: Record<string, Record<string, unknown>> = {};
   calls: SandboxCall[] = [];
   callCount = 0;
-  faults: Fault[] = [];
+  readonly faults = new FaultPlan();
   /** Added before every answer, to show slow backends and graceful shutdown. */
   latencyMs = 0;
   readonly idempotency = new Map<string, StoredResponse>();
@@ -62,7 +56,7 @@ export class AvvyrSandboxState {
     this.customers = {};
     this.calls = [];
     this.callCount = 0;
-    this.faults = [];
+    this.faults.clear();
     this.latencyMs = 0;
     this.idempotency.clear();
   }
@@ -72,15 +66,6 @@ export class AvvyrSandboxState {
     this.calls.push(call);
     if (this.calls.length > MAX_CALLS_KEPT)
       this.calls.splice(0, this.calls.length - MAX_CALLS_KEPT);
-  }
-
-  /** The next fault for this action (or any), consuming one of its `times`. */
-  takeFault(action: string): Fault | undefined {
-    const fault = this.faults.find((f) => f.remaining > 0 && (!f.action || f.action === action));
-    if (!fault) return undefined;
-    fault.remaining--;
-    this.faults = this.faults.filter((f) => f.remaining > 0);
-    return fault;
   }
 
   newOrderId(): string {
@@ -94,7 +79,7 @@ export class AvvyrSandboxState {
       prices: this.prices,
       orders: this.orders,
       customers: this.customers,
-      faults: this.faults,
+      faults: this.faults.list(),
       latencyMs: this.latencyMs,
       callCount: this.callCount,
       calls: this.calls,
