@@ -47,9 +47,11 @@ export async function startService(
     LOG_LEVEL: 'warn',
     ...overrides,
   };
+  // e.g. BENCH_SERVICE_NODE_ARGS=--cpu-prof to profile the service under the bench's load.
+  const nodeArgs = process.env.BENCH_SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   const args =
     config.serviceEntry === 'dist'
-      ? [config.serviceMain]
+      ? [...nodeArgs, config.serviceMain]
       : ['-r', 'ts-node/register/transpile-only', 'src/main.ts'];
   const child = new NodeChild(`service-${label}`, args, env);
   const url = `http://127.0.0.1:${port}`;
