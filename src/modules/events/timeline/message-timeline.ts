@@ -5,6 +5,14 @@ import { MessageStepRecorded } from './message-step-recorded.event';
 import { ProjectionWriter } from './projection-writer';
 import { stepToNewEvent, stepToWrites } from './step-to-writes';
 
+/**
+ * Beyond this many unwritten steps the `received` projection is shed: under overload the API
+ * would otherwise hold every accepted message's event in memory until the store catches up.
+ * Nothing is lost: the worker's `processing` step carries the payload and creates the event,
+ * and until then GET /events/{messageId} answers from the queued job.
+ */
+export const SHED_RECEIVED_ABOVE_BACKLOG = 500;
+
 /** The one way to record what happened to a message. */
 @Injectable()
 export class MessageTimeline {
@@ -25,6 +33,10 @@ export class MessageTimeline {
 
   /** For steps whose projection may lag: the next step heals a lost one. */
   recordInBackground(step: MessageStep): void {
+    if (step.step === 'received' && this.writer.backlog > SHED_RECEIVED_ABOVE_BACKLOG) {
+      this.eventBus.publish(new MessageStepRecorded(step));
+      return;
+    }
     this.record(step).catch((error: unknown) =>
       this.logger.warn(
         { err: error, messageId: step.context.messageId, step: step.step },

@@ -33,6 +33,8 @@ export class ProjectionWriter implements BeforeApplicationShutdown, OnApplicatio
   private readonly logger = new Logger(ProjectionWriter.name);
   private queue: Pending[] = [];
   private scheduled = false;
+  /** Steps handed to write() whose write has not finished yet (queued or being applied). */
+  private unwritten = 0;
   private inFlight = Promise.resolve();
 
   constructor(
@@ -43,20 +45,30 @@ export class ProjectionWriter implements BeforeApplicationShutdown, OnApplicatio
     writes: AnyBulkWriteOperation<IntegrationEvent>[],
     newEvent?: IntegrationEvent,
   ): Promise<void> {
+    this.unwritten++;
     return new Promise((resolve, reject) => {
       this.queue.push({
         writes,
         newEvent,
-        done: (error) =>
-          error
-            ? reject(error instanceof Error ? error : new Error('Unknown error', { cause: error }))
-            : resolve(),
+        done: (error) => {
+          this.unwritten--;
+          if (error) {
+            reject(error instanceof Error ? error : new Error('Unknown error', { cause: error }));
+          } else {
+            resolve();
+          }
+        },
       });
       if (!this.scheduled) {
         this.scheduled = true;
         setImmediate(() => void this.flush());
       }
     });
+  }
+
+  /** How many steps are waiting for their write: grows when the store falls behind. */
+  get backlog(): number {
+    return this.unwritten;
   }
 
   /** Workers drain first (their terminal steps are awaited); what is left is flushed here. */
