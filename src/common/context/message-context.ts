@@ -10,3 +10,35 @@ export interface MessageContext {
 
 /** Where a message came from: the Custom Inbound API or an Avasam webhook. */
 export type MessageSource = 'inbound' | 'avasam';
+
+/** The context of a message accepted now, for an integration. */
+export function newMessageContext(
+  messageId: string,
+  correlationId: string,
+  integration: { id: string; accountId: string },
+): MessageContext {
+  return {
+    messageId,
+    correlationId,
+    integrationId: integration.id,
+    accountId: integration.accountId,
+    receivedAt: new Date().toISOString(),
+  };
+}
+
+/** The context of a message already recorded (its event), to record further steps for it. */
+export function storedMessageContext(event: {
+  messageId: string;
+  correlationId: string;
+  integrationId: string;
+  accountId: string;
+  receivedAt: Date | string;
+}): MessageContext {
+  return {
+    messageId: event.messageId,
+    correlationId: event.correlationId,
+    integrationId: event.integrationId,
+    accountId: event.accountId,
+    receivedAt: new Date(event.receivedAt).toISOString(),
+  };
+}

@@ -6,7 +6,7 @@ import {
   NotFoundError,
   ValidationFailedError,
 } from '../../../common/errors';
-import type { MessageContext } from '../../../common/context';
+import { MessageContext, newMessageContext, storedMessageContext } from '../../../common/context';
 import { EventsQueryService, MessageStatus, MessageTimeline, TrackedJobData } from '../../events';
 import { IntegrationsService, IntegrationView } from '../../integrations';
 import { AvasamQueueService } from '../avasam-queue.service';
@@ -61,13 +61,7 @@ export class ReceiveNotificationHandler implements ICommandHandler<
       return { ...received, duplicate: true };
     }
     const job: TrackedJobData = {
-      context: {
-        messageId,
-        correlationId: command.correlationId,
-        integrationId: integration.id,
-        accountId: integration.accountId,
-        receivedAt: new Date().toISOString(),
-      },
+      context: newMessageContext(messageId, command.correlationId, integration),
       source: 'avasam',
       action: NOTIFICATION_KINDS[command.kind].action,
       externalId: payload.requestId,
@@ -111,15 +105,8 @@ export class ReceiveNotificationHandler implements ICommandHandler<
 
   /** A redelivery is visible on the event's timeline, but changes nothing else. */
   private recordRedelivery(earlier: EventView, command: ReceiveNotificationCommand): void {
-    const context: MessageContext = {
-      messageId: earlier.messageId,
-      correlationId: earlier.correlationId,
-      integrationId: earlier.integrationId,
-      accountId: earlier.accountId,
-      receivedAt: new Date(earlier.receivedAt).toISOString(),
-    };
     this.timeline.recordInBackground({
-      ...this.stepBase(context, command),
+      ...this.stepBase(storedMessageContext(earlier), command),
       step: 'redelivered',
       at: new Date(),
       // Carried in case this step creates the event document (its first steps not projected yet).

@@ -1,6 +1,6 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { DomainError, ErrorCode } from '../../../common/errors';
-import type { MessageSource } from '../../../common/context';
+import { MessageSource, storedMessageContext } from '../../../common/context';
 import { EventsQueryService } from '../query/events-query.service';
 import { MessageStatus } from '../timeline/message-step';
 import { MessageTimeline } from '../timeline/message-timeline';
@@ -28,13 +28,7 @@ export class RetryEventHandler implements ICommandHandler<RetryEventCommand, Ret
     const access = this.sources.get(source);
     if (!access) throw new Error(`No queue is registered for source ${source}`);
     const lastRun = Math.max(0, ...event.timeline.map((entry) => entry.run ?? 0));
-    const context = {
-      messageId: event.messageId,
-      correlationId: event.correlationId,
-      integrationId: event.integrationId,
-      accountId: event.accountId,
-      receivedAt: new Date(event.receivedAt).toISOString(),
-    };
+    const context = storedMessageContext(event);
     const job = {
       context,
       source,

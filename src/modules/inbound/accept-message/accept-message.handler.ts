@@ -1,3 +1,4 @@
+import { newMessageContext } from '../../../common/context';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { createHash, randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
@@ -25,13 +26,7 @@ export class AcceptMessageHandler implements ICommandHandler<
       ? messageIdForKey(integration.id, command.idempotencyKey)
       : randomUUID();
     const job: TrackedJobData = {
-      context: {
-        messageId,
-        correlationId: command.correlationId,
-        integrationId: integration.id,
-        accountId: integration.accountId,
-        receivedAt: new Date().toISOString(),
-      },
+      context: newMessageContext(messageId, command.correlationId, integration),
       source: 'inbound',
       action: message.action,
       entityId: message.entityId,
