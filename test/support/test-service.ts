@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { freePort } from '../../bench/lib/ports';
 import { randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
 import IORedis from 'ioredis';
@@ -19,19 +19,8 @@ export interface TestService {
   close(): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
-}
+// One free-port helper for tests and the bench.
+export { freePort };
 
 /** A database of its own for each test file; refuses any name that does not say "test". */
 export function testMongoUri(dbName: string): string {
