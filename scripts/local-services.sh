@@ -43,7 +43,9 @@ redis_up() {
 
 ferretdb_bin() {
   if command -v ferretdb >/dev/null; then command -v ferretdb; return; fi
-  if [ ! -x "$tools/ferretdb" ]; then
+  # The name carries the local patch, so a build without it is replaced, not reused.
+  local bin="$tools/ferretdb-$ferretdb_version-id-index"
+  if [ ! -x "$bin" ]; then
     command -v go >/dev/null || { log "neither mongod nor go is on PATH: cannot provide a document store"; exit 1; }
     log "building FerretDB $ferretdb_version into $tools (first run only, a few minutes)"
     # A plain `go install` panics at start: the release reads its version from a generated
@@ -53,11 +55,14 @@ ferretdb_bin() {
     build="$(mktemp -d)"
     cp -r "$src/." "$build/" && chmod -R u+w "$build"
     echo "$ferretdb_version" >"$build/build/version/version.txt"
+    # Lookups by _id use the _id index (upstream they scan the table): see the patch's header.
+    command -v patch >/dev/null || apt_install patch
+    patch -s -p1 -d "$build" <"$root/scripts/ferretdb/sqlite-id-index.patch" >&2
     mkdir -p "$tools"
-    (cd "$build" && go build -o "$tools/ferretdb" ./cmd/ferretdb) >&2
+    (cd "$build" && go build -o "$bin" ./cmd/ferretdb) >&2
     rm -rf "$build"
   fi
-  echo "$tools/ferretdb"
+  echo "$bin"
 }
 
 mongo_up() {
@@ -85,7 +90,11 @@ mongo_up() {
 stop_pid() {
   local file="$state/$1.pid"
   [ -f "$file" ] || return 0
-  kill "$(cat "$file")" 2>/dev/null || true
+  local pid
+  pid="$(cat "$file")"
+  kill "$pid" 2>/dev/null || true
+  # Wait for it to exit, so an `up` right after starts a fresh one instead of reusing it.
+  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   rm -f "$file"
 }
 

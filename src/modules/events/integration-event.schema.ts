@@ -15,7 +15,15 @@ export interface TimelineEntry {
 /** The read model of one accepted message: what a user sees in the events API and dashboard. */
 @Schema({ collection: 'integration_events', versionKey: false })
 export class IntegrationEvent {
-  @Prop({ required: true, unique: true })
+  /**
+   * The messageId. Every projection write and every read of one event is then a lookup by
+   * `_id`: a point write on MongoDB without a second unique index, and the only filter the
+   * local FerretDB pushes down to SQLite.
+   */
+  @Prop({ type: String, required: true })
+  _id: string;
+
+  @Prop({ required: true })
   messageId: string;
 
   @Prop({ required: true })

@@ -8,7 +8,7 @@ import { MessageStatus } from '../timeline/message-step';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { EventsFilterDto } from './events-filter.dto';
 
-export type EventView = Omit<IntegrationEvent, 'statusRank'>;
+export type EventView = Omit<IntegrationEvent, '_id' | 'statusRank'>;
 
 const LIST_PROJECTION = { _id: 0, statusRank: 0, payload: 0, timeline: 0 } as const;
 const DETAIL_PROJECTION = { _id: 0, statusRank: 0 } as const;
@@ -56,7 +56,7 @@ export class EventsQueryService {
   /** The event, or (not projected yet) what its queued job says. */
   async get(accountId: string, messageId: string): Promise<EventView> {
     const doc = await this.events
-      .findOne({ messageId, accountId }, DETAIL_PROJECTION)
+      .findOne({ _id: messageId, accountId }, DETAIL_PROJECTION)
       .lean<EventView>();
     if (doc) {
       // Steps from concurrent writers can land out of order; show them as they happened.

@@ -5,7 +5,7 @@ import {
   OnApplicationShutdown,
 } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import type { AnyBulkWriteOperation, Model } from 'mongoose';
+import type { AnyBulkWriteOperation, Model, mongo } from 'mongoose';
 import { IntegrationEvent } from '../integration-event.schema';
 
 /**
@@ -109,8 +109,10 @@ export class ProjectionWriter implements BeforeApplicationShutdown, OnApplicatio
   private async insertNew(pending: Pending[]): Promise<Pending[]> {
     if (!pending.length) return [];
     try {
-      await this.events.collection.insertMany(
-        pending.map((p) => ({ ...p.newEvent })),
+      // The driver's collection skips Mongoose's casting: the events are already in stored form.
+      const collection = this.events.collection as unknown as mongo.Collection<IntegrationEvent>;
+      await collection.insertMany(
+        pending.map((p) => ({ ...p.newEvent! })),
         { ordered: false },
       );
       pending.forEach((p) => p.done());

@@ -12,7 +12,7 @@ export function stepToWrites(step: MessageStep): AnyBulkWriteOperation<Integrati
   const writes: AnyBulkWriteOperation<IntegrationEvent>[] = [
     {
       updateOne: {
-        filter: { messageId: context.messageId },
+        filter: { _id: context.messageId },
         update: {
           $setOnInsert: { ...insertedFields(step), status: MessageStatus.Received, statusRank: -1 },
           $push: { timeline: timelineEntry(step) },
@@ -26,7 +26,7 @@ export function stepToWrites(step: MessageStep): AnyBulkWriteOperation<Integrati
   if (step.status) {
     writes.push({
       updateOne: {
-        filter: { messageId: context.messageId, statusRank: { $lt: statusRank(step) } },
+        filter: { _id: context.messageId, statusRank: { $lt: statusRank(step) } },
         update: statusUpdate(step, step.status),
       },
     });
@@ -40,6 +40,7 @@ export function stepToWrites(step: MessageStep): AnyBulkWriteOperation<Integrati
  */
 export function stepToNewEvent(step: MessageStep): IntegrationEvent {
   const event: Record<string, unknown> = {
+    _id: step.context.messageId,
     ...insertedFields(step),
     status: MessageStatus.Received,
     statusRank: -1,
