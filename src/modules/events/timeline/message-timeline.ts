@@ -3,7 +3,6 @@ import { EventBus } from '@nestjs/cqrs';
 import { MessageStatus, MessageStep } from './message-step';
 import { MessageStepRecorded } from './message-step-recorded.event';
 import { ProjectionWriter } from './projection-writer';
-import { stepToNewEvent, stepToWrites } from './step-to-writes';
 
 /**
  * Beyond this many unwritten steps the `received` projection is shed: under overload the API
@@ -27,7 +26,7 @@ export class MessageTimeline {
   async record(step: MessageStep): Promise<void> {
     // A message's first step usually creates its event: offer it as an insert.
     const first = step.status === MessageStatus.Received && step.run === 0;
-    await this.writer.write(stepToWrites(step), first ? stepToNewEvent(step) : undefined);
+    await this.writer.write(step, first);
     this.eventBus.publish(new MessageStepRecorded(step));
   }
 

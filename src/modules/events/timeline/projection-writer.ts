@@ -5,8 +5,17 @@ import {
   OnApplicationShutdown,
 } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import type { AnyBulkWriteOperation, Model, mongo } from 'mongoose';
+import type { Model, mongo } from 'mongoose';
 import { IntegrationEvent } from '../integration-event.schema';
+import {
+  EventPatch,
+  forwardUpdate,
+  healingWrites,
+  mergePatches,
+  patchToNewEvent,
+  stepToPatch,
+} from './event-patch';
+import type { MessageStep } from './message-step';
 
 /**
  * Most update statements in one bulkWrite. FerretDB v1 (the local store) keeps one SQLite
@@ -18,15 +27,23 @@ const MAX_BATCH = 32;
 const DUPLICATE_KEY = 11000;
 
 interface Pending {
-  writes: AnyBulkWriteOperation<IntegrationEvent>[];
-  /** The event to insert when this is the message's first step; `writes` if it already exists. */
-  newEvent?: IntegrationEvent;
+  patch: EventPatch;
+  /** The message's first step: its event most likely does not exist yet. */
+  first: boolean;
   done: (error?: unknown) => void;
 }
 
+/** The pending steps of one message within a batch, merged into one patch. */
+interface MessageWrite {
+  patch: EventPatch;
+  first: boolean;
+  members: Pending[];
+}
+
 /**
- * Groups the projection writes of concurrent steps into one ordered bulkWrite per tick, so a
- * busy worker pays one round trip for many steps. Callers await their own writes.
+ * Groups the projection writes of concurrent steps into batches, so a busy worker pays one round
+ * trip for many steps; steps of one message in the same batch become one write. Callers await
+ * their own steps.
  */
 @Injectable()
 export class ProjectionWriter implements BeforeApplicationShutdown, OnApplicationShutdown {
@@ -41,15 +58,13 @@ export class ProjectionWriter implements BeforeApplicationShutdown, OnApplicatio
     @InjectModel(IntegrationEvent.name) private readonly events: Model<IntegrationEvent>,
   ) {}
 
-  write(
-    writes: AnyBulkWriteOperation<IntegrationEvent>[],
-    newEvent?: IntegrationEvent,
-  ): Promise<void> {
+  /** `first`: the message's first step, offered as an insert. */
+  write(step: MessageStep, first = false): Promise<void> {
     this.unwritten++;
     return new Promise((resolve, reject) => {
       this.queue.push({
-        writes,
-        newEvent,
+        patch: stepToPatch(step),
+        first,
         done: (error) => {
           this.unwritten--;
           if (error) {
@@ -91,76 +106,109 @@ export class ProjectionWriter implements BeforeApplicationShutdown, OnApplicatio
     const batch = this.queue.splice(0, this.queue.length);
     if (!batch.length) return this.inFlight;
     // Batches run one after another so a message's steps are applied in the order recorded.
-    this.inFlight = this.inFlight.then(() => this.apply(batch));
+    this.inFlight = this.inFlight.then(() => this.apply(byMessage(batch)));
     return this.inFlight;
   }
 
-  private async apply(batch: Pending[]): Promise<void> {
-    // First steps before the rest: a message's later steps in this batch find its event.
-    const existing = await this.insertNew(batch.filter((p) => p.newEvent));
-    await this.update([...existing, ...batch.filter((p) => !p.newEvent)]);
+  private async apply(writes: MessageWrite[]): Promise<void> {
+    // New events first, so nothing else in the batch has to create them.
+    const existing = await this.insertNew(writes.filter((w) => w.first));
+    await this.update([...existing, ...writes.filter((w) => !w.first)]);
   }
 
   /**
-   * First steps as one unordered insertMany: a single cheap write for many messages (on the
-   * local FerretDB an update costs a scan, an insert does not). Those whose event already
-   * exists (a later step got there first) are returned to go through their update writes.
+   * First steps as one unordered insertMany: a single cheap write for many messages. Those whose
+   * event already exists (a later step got there first) are returned to be written as updates.
    */
-  private async insertNew(pending: Pending[]): Promise<Pending[]> {
-    if (!pending.length) return [];
+  private async insertNew(writes: MessageWrite[]): Promise<MessageWrite[]> {
+    if (!writes.length) return [];
     try {
       // The driver's collection skips Mongoose's casting: the events are already in stored form.
       const collection = this.events.collection as unknown as mongo.Collection<IntegrationEvent>;
       await collection.insertMany(
-        pending.map((p) => ({ ...p.newEvent! })),
+        writes.map((w) => patchToNewEvent(w.patch)),
         { ordered: false },
       );
-      pending.forEach((p) => p.done());
+      writes.forEach((w) => settle(w));
       return [];
     } catch (error) {
       const failed = failedIndexes(error);
-      pending.forEach((p, i) => failed && !failed.has(i) && p.done());
-      return failed ? pending.filter((_, i) => failed.has(i)) : pending;
+      writes.forEach((w, i) => failed && !failed.has(i) && settle(w));
+      return failed ? writes.filter((_, i) => failed.has(i)) : writes;
     }
   }
 
-  private async update(batch: Pending[]): Promise<void> {
-    for (let i = 0; i < batch.length;) {
-      const chunk: Pending[] = [];
-      let size = 0;
-      while (i < batch.length && (size === 0 || size + batch[i].writes.length <= MAX_BATCH)) {
-        size += batch[i].writes.length;
-        chunk.push(batch[i++]);
-      }
+  /**
+   * Status-bearing patches go as forward-only point updates. If fewer matched than were sent
+   * (an event missing, or already further on), the chunk is written again with the healing
+   * writes, which are safe to repeat on the ones that did apply.
+   */
+  private async update(writes: MessageWrite[]): Promise<void> {
+    for (let i = 0; i < writes.length; i += MAX_BATCH / 2) {
+      const chunk = writes.slice(i, i + MAX_BATCH / 2);
       try {
-        await this.events.bulkWrite(
-          chunk.flatMap((p) => p.writes),
-          { ordered: true },
-        );
-        chunk.forEach((p) => p.done());
+        const forward = chunk.filter((w) => w.patch.status);
+        const result = forward.length
+          ? await this.events.bulkWrite(
+              forward.map((w) => forwardUpdate({ ...w.patch, status: w.patch.status! })),
+              { ordered: true },
+            )
+          : undefined;
+        const needHealing =
+          result?.matchedCount === forward.length ? chunk.filter((w) => !w.patch.status) : chunk;
+        if (needHealing.length) {
+          await this.events.bulkWrite(
+            needHealing.flatMap((w) => healingWrites(w.patch)),
+            { ordered: true },
+          );
+        }
+        chunk.forEach((w) => settle(w));
       } catch {
-        // Rare: an upsert raced another replica's. Apply one step at a time, retrying once.
-        for (const pending of chunk) {
+        // Rare: an upsert raced another replica's. Apply one message at a time, retrying once.
+        for (const write of chunk) {
           try {
-            await this.writeOne(pending.writes);
-            pending.done();
+            await this.writeOne(write.patch);
+            settle(write);
           } catch (error) {
             this.logger.warn({ err: error }, 'Projection write failed; it heals at the next step');
-            pending.done(error);
+            settle(write, error);
           }
         }
       }
     }
   }
 
-  private async writeOne(writes: AnyBulkWriteOperation<IntegrationEvent>[]): Promise<void> {
+  private async writeOne(patch: EventPatch): Promise<void> {
     try {
-      await this.events.bulkWrite(writes, { ordered: true });
+      await this.events.bulkWrite(healingWrites(patch), { ordered: true });
     } catch (error) {
       if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
-      await this.events.bulkWrite(writes, { ordered: true });
+      await this.events.bulkWrite(healingWrites(patch), { ordered: true });
     }
   }
+}
+
+/** Merges the steps of each message, in the order recorded; messages keep their first position. */
+function byMessage(batch: Pending[]): MessageWrite[] {
+  const writes = new Map<string, MessageWrite>();
+  for (const pending of batch) {
+    const write = writes.get(pending.patch.messageId);
+    if (write) {
+      write.patch = mergePatches(write.patch, pending.patch);
+      write.members.push(pending);
+    } else {
+      writes.set(pending.patch.messageId, {
+        patch: pending.patch,
+        first: pending.first,
+        members: [pending],
+      });
+    }
+  }
+  return [...writes.values()];
+}
+
+function settle(write: MessageWrite, error?: unknown): void {
+  write.members.forEach((member) => member.done(error));
 }
 
 /** The documents an unordered insertMany refused, or undefined when it cannot tell. */

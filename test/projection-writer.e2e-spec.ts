@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import mongoose, { Connection, Model } from 'mongoose';
+import { testMongoUri } from './support/test-service';
+import {
+  IntegrationEvent,
+  IntegrationEventSchema,
+} from '../src/modules/events/integration-event.schema';
+import { MessageStatus, MessageStep } from '../src/modules/events/timeline/message-step';
+import { ProjectionWriter } from '../src/modules/events/timeline/projection-writer';
+
+/**
+ * The projection writer against the real document store: steps that arrive late, twice, or
+ * for an event that does not exist yet still leave the event as the steps say, forward only.
+ */
+describe('ProjectionWriter on the real store', () => {
+  let connection: Connection;
+  let events: Model<IntegrationEvent>;
+  let writer: ProjectionWriter;
+
+  beforeAll(async () => {
+    connection = await mongoose
+      .createConnection(testMongoUri(`avvyr_test_writer_${randomUUID().slice(0, 8)}`))
+      .asPromise();
+    events = connection.model(IntegrationEvent.name, IntegrationEventSchema);
+    writer = new ProjectionWriter(events);
+  });
+  afterAll(async () => {
+    await connection.dropDatabase();
+    await connection.close();
+  });
+
+  let clock = Date.parse('2026-11-29T10:00:00Z');
+  function step(messageId: string, name: string, partial: Partial<MessageStep> = {}): MessageStep {
+    return {
+      context: {
+        messageId,
+        correlationId: 'corr-1',
+        integrationId: 'int-1',
+        accountId: 'acc-writer',
+        receivedAt: '2026-11-29T10:00:00.000Z',
+      },
+      source: 'inbound',
+      action: 'price.set',
+      step: name,
+      run: 0,
+      attempt: 1,
+      totalAttempts: 1,
+      at: new Date((clock += 10)),
+      ...partial,
+    };
+  }
+  const received = (id: string) =>
+    step(id, 'received', { status: MessageStatus.Received, attempt: 0, totalAttempts: 0 });
+  const processing = (id: string, attempt = 1) =>
+    step(id, 'processing', {
+      status: MessageStatus.Processing,
+      attempt,
+      totalAttempts: attempt,
+      payload: { items: [{ sku: 'A', price: 1 }] },
+    });
+  const retrying = (id: string) =>
+    step(id, 'retrying', {
+      status: MessageStatus.Retrying,
+      error: { code: 'BACKEND_5XX', message: 'busy', retryable: true },
+      nextAttemptAt: new Date(clock + 1000),
+    });
+  const succeeded = (id: string, attempt = 1) =>
+    step(id, 'succeeded', {
+      status: MessageStatus.Succeeded,
+      attempt,
+      totalAttempts: attempt,
+      result: { ok: true },
+    });
+
+  const load = (id: string) => events.findById(id).lean();
+  const steps = (doc: { timeline: { step: string }[] } | null) => doc?.timeline.map((e) => e.step);
+
+  it('moves an existing event forward, one step at a time', async () => {
+    const id = randomUUID();
+    await writer.write(received(id), true);
+    await writer.write(processing(id));
+    expect(await load(id)).toMatchObject({ status: 'processing', attempts: 1 });
+    await writer.write(succeeded(id));
+    const doc = await load(id);
+    expect(doc).toMatchObject({ messageId: id, status: 'succeeded', result: { ok: true } });
+    expect(doc?.completedAt).toBeInstanceOf(Date);
+    expect(steps(doc)).toEqual(['received', 'processing', 'succeeded']);
+  });
+
+  it('merges steps of one message that meet in a batch, keeping the fields of each', async () => {
+    const id = randomUUID();
+    await writer.write(received(id), true);
+    // Written without awaiting each other: they land in the same batch.
+    await Promise.all([
+      writer.write(processing(id, 1)),
+      writer.write(retrying(id)),
+      writer.write(processing(id, 2)),
+    ]);
+    const doc = await load(id);
+    expect(doc).toMatchObject({
+      status: 'processing',
+      attempts: 2,
+      lastError: { code: 'BACKEND_5XX' },
+    });
+    expect(doc?.nextAttemptAt).toBeUndefined();
+    expect(steps(doc)).toEqual(['received', 'processing', 'retrying', 'processing']);
+  });
+
+  it('never moves the status back when an earlier step lands late', async () => {
+    const id = randomUUID();
+    await writer.write(received(id), true);
+    const late = processing(id);
+    await writer.write(succeeded(id));
+    await writer.write(late);
+    const doc = await load(id);
+    expect(doc).toMatchObject({ status: 'succeeded', result: { ok: true } });
+    expect(steps(doc)?.sort()).toEqual(['processing', 'received', 'succeeded']);
+  });
+
+  it('creates a missing event from a later step, with that step’s status and payload', async () => {
+    const id = randomUUID();
+    await writer.write(processing(id));
+    const doc = await load(id);
+    expect(doc).toMatchObject({
+      messageId: id,
+      status: 'processing',
+      accountId: 'acc-writer',
+      payload: { items: [{ sku: 'A', price: 1 }] },
+    });
+    expect(steps(doc)).toEqual(['processing']);
+  });
+
+  it('writes a repeated step once', async () => {
+    const id = randomUUID();
+    await writer.write(received(id), true);
+    const done = succeeded(id);
+    await writer.write(done);
+    await writer.write(done);
+    expect(steps(await load(id))).toEqual(['received', 'succeeded']);
+  });
+
+  it('records an informational step without touching the status', async () => {
+    const id = randomUUID();
+    await writer.write(received(id), true);
+    await writer.write(succeeded(id));
+    await writer.write(step(id, 'acknowledged', { detail: { by: 'avasam' } }));
+    const doc = await load(id);
+    expect(doc?.status).toBe('succeeded');
+    expect(steps(doc)).toEqual(['received', 'succeeded', 'acknowledged']);
+  });
+
+  it('projects a burst of messages mixing new, existing and missing events', async () => {
+    const ids = Array.from({ length: 60 }, () => randomUUID());
+    await Promise.all(ids.slice(0, 40).map((id) => writer.write(received(id), true)));
+    await Promise.all(ids.map((id) => writer.write(processing(id))));
+    await Promise.all(ids.map((id) => writer.write(succeeded(id))));
+    const docs = await events.find({ _id: { $in: ids } }).lean();
+    expect(docs).toHaveLength(60);
+    expect(docs.every((d) => d.status === 'succeeded')).toBe(true);
+    expect(writer.backlog).toBe(0);
+  });
+});
