@@ -77,7 +77,7 @@ describe('ProjectionWriter on the real store', () => {
 
   it('moves an existing event forward, one step at a time', async () => {
     const id = randomUUID();
-    await writer.write(received(id), true);
+    await writer.write(received(id), { first: true });
     await writer.write(processing(id));
     expect(await load(id)).toMatchObject({ status: 'processing', attempts: 1 });
     await writer.write(succeeded(id));
@@ -89,7 +89,7 @@ describe('ProjectionWriter on the real store', () => {
 
   it('merges steps of one message that meet in a batch, keeping the fields of each', async () => {
     const id = randomUUID();
-    await writer.write(received(id), true);
+    await writer.write(received(id), { first: true });
     // Written without awaiting each other: they land in the same batch.
     await Promise.all([
       writer.write(processing(id, 1)),
@@ -108,7 +108,7 @@ describe('ProjectionWriter on the real store', () => {
 
   it('never moves the status back when an earlier step lands late', async () => {
     const id = randomUUID();
-    await writer.write(received(id), true);
+    await writer.write(received(id), { first: true });
     const late = processing(id);
     await writer.write(succeeded(id));
     await writer.write(late);
@@ -132,7 +132,7 @@ describe('ProjectionWriter on the real store', () => {
 
   it('writes a repeated step once', async () => {
     const id = randomUUID();
-    await writer.write(received(id), true);
+    await writer.write(received(id), { first: true });
     const done = succeeded(id);
     await writer.write(done);
     await writer.write(done);
@@ -141,7 +141,7 @@ describe('ProjectionWriter on the real store', () => {
 
   it('records an informational step without touching the status', async () => {
     const id = randomUUID();
-    await writer.write(received(id), true);
+    await writer.write(received(id), { first: true });
     await writer.write(succeeded(id));
     await writer.write(step(id, 'acknowledged', { detail: { by: 'avasam' } }));
     const doc = await load(id);
@@ -149,9 +149,33 @@ describe('ProjectionWriter on the real store', () => {
     expect(steps(doc)).toEqual(['received', 'succeeded', 'acknowledged']);
   });
 
+  it('lets a deferred step share the write of the next step of its message', async () => {
+    const id = randomUUID();
+    await writer.write(received(id), { first: true });
+    const inserts = jest.spyOn(events, 'bulkWrite');
+    try {
+      const held = writer.write(processing(id), { deferMs: 60_000 });
+      await writer.write(succeeded(id));
+      await held;
+      expect(inserts).toHaveBeenCalledTimes(1);
+    } finally {
+      inserts.mockRestore();
+    }
+    const doc = await load(id);
+    expect(doc).toMatchObject({ status: 'succeeded', attempts: 1 });
+    expect(steps(doc)).toEqual(['received', 'processing', 'succeeded']);
+  });
+
+  it('writes a deferred step on its own when nothing follows it', async () => {
+    const id = randomUUID();
+    await writer.write(received(id), { first: true });
+    await writer.write(processing(id), { deferMs: 20 });
+    expect(await load(id)).toMatchObject({ status: 'processing' });
+  });
+
   it('projects a burst of messages mixing new, existing and missing events', async () => {
     const ids = Array.from({ length: 60 }, () => randomUUID());
-    await Promise.all(ids.slice(0, 40).map((id) => writer.write(received(id), true)));
+    await Promise.all(ids.slice(0, 40).map((id) => writer.write(received(id), { first: true })));
     await Promise.all(ids.map((id) => writer.write(processing(id))));
     await Promise.all(ids.map((id) => writer.write(succeeded(id))));
     const docs = await events.find({ _id: { $in: ids } }).lean();

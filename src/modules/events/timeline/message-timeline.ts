@@ -23,20 +23,23 @@ export class MessageTimeline {
   ) {}
 
   /** Resolves once the step is projected; rejects if the projection write failed. */
-  async record(step: MessageStep): Promise<void> {
+  async record(step: MessageStep, { deferMs = 0 }: { deferMs?: number } = {}): Promise<void> {
     // A message's first step usually creates its event: offer it as an insert.
     const first = step.status === MessageStatus.Received && step.run === 0;
-    await this.writer.write(step, first);
+    await this.writer.write(step, { first, deferMs });
     this.eventBus.publish(new MessageStepRecorded(step));
   }
 
-  /** For steps whose projection may lag: the next step heals a lost one. */
-  recordInBackground(step: MessageStep): void {
+  /**
+   * For steps whose projection may lag: the next step heals a lost one. `deferMs` lets a later
+   * step of the same message share the write (see ProjectionWriter).
+   */
+  recordInBackground(step: MessageStep, options: { deferMs?: number } = {}): void {
     if (step.step === 'received' && this.writer.backlog > SHED_RECEIVED_ABOVE_BACKLOG) {
       this.eventBus.publish(new MessageStepRecorded(step));
       return;
     }
-    this.record(step).catch((error: unknown) =>
+    this.record(step, options).catch((error: unknown) =>
       this.logger.warn(
         { err: error, messageId: step.context.messageId, step: step.step },
         'Projection of a step failed; it heals at the next step',

@@ -20,10 +20,12 @@ import type { MessageStep } from './message-step';
 /**
  * Most update statements in one bulkWrite. FerretDB v1 (the local store) keeps one SQLite
  * connection open per update statement until the whole command ends, out of 100 per database:
- * a bulkWrite of 101 updates wedges that database for good. 32 leaves room for three writers
- * at once; on MongoDB 32 statements per round trip still amortise it.
+ * a bulkWrite of 101 updates wedges that database for good. Three lanes of 32 stay below it;
+ * on MongoDB 32 statements per round trip still amortise it.
  */
 const MAX_BATCH = 32;
+/** Batches written at once. A message always uses the same lane, so its steps stay in order. */
+const LANES = 3;
 const DUPLICATE_KEY = 11000;
 
 interface Pending {
@@ -40,6 +42,46 @@ interface MessageWrite {
   members: Pending[];
 }
 
+export interface WriteOptions {
+  /** The message's first step, offered as an insert. */
+  first?: boolean;
+  /**
+   * Hold the step this long (ms) in case a later step of its message comes to share its write;
+   * for steps nobody waits on, like `processing` before a call that usually returns quickly.
+   */
+  deferMs?: number;
+}
+
+/** One sequence of batches: each batch is written once the one before it is. */
+class Lane {
+  private queue: Pending[] = [];
+  private scheduled = false;
+  private inFlight = Promise.resolve();
+
+  constructor(private readonly apply: (writes: MessageWrite[]) => Promise<void>) {}
+
+  push(pending: Pending): void {
+    this.queue.push(pending);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => void this.flush());
+    }
+  }
+
+  async drain(): Promise<void> {
+    while (this.queue.length || this.scheduled) await this.flush();
+    await this.inFlight;
+  }
+
+  private flush(): Promise<void> {
+    this.scheduled = false;
+    const batch = this.queue.splice(0, this.queue.length);
+    if (!batch.length) return this.inFlight;
+    this.inFlight = this.inFlight.then(() => this.apply(byMessage(batch)));
+    return this.inFlight;
+  }
+}
+
 /**
  * Groups the projection writes of concurrent steps into batches, so a busy worker pays one round
  * trip for many steps; steps of one message in the same batch become one write. Callers await
@@ -48,21 +90,20 @@ interface MessageWrite {
 @Injectable()
 export class ProjectionWriter implements BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(ProjectionWriter.name);
-  private queue: Pending[] = [];
-  private scheduled = false;
-  /** Steps handed to write() whose write has not finished yet (queued or being applied). */
+  private readonly lanes = Array.from({ length: LANES }, () => new Lane((w) => this.apply(w)));
+  /** Deferred steps by messageId, with the timer that releases them. */
+  private readonly deferred = new Map<string, { pending: Pending; timer: NodeJS.Timeout }>();
+  /** Steps handed to write() whose write has not finished yet (held, queued or being applied). */
   private unwritten = 0;
-  private inFlight = Promise.resolve();
 
   constructor(
     @InjectModel(IntegrationEvent.name) private readonly events: Model<IntegrationEvent>,
   ) {}
 
-  /** `first`: the message's first step, offered as an insert. */
-  write(step: MessageStep, first = false): Promise<void> {
+  write(step: MessageStep, { first = false, deferMs = 0 }: WriteOptions = {}): Promise<void> {
     this.unwritten++;
     return new Promise((resolve, reject) => {
-      this.queue.push({
+      const pending: Pending = {
         patch: stepToPatch(step),
         first,
         done: (error) => {
@@ -73,10 +114,14 @@ export class ProjectionWriter implements BeforeApplicationShutdown, OnApplicatio
             resolve();
           }
         },
-      });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => void this.flush());
+      };
+      const messageId = pending.patch.messageId;
+      this.release(messageId);
+      if (deferMs > 0) {
+        const timer = setTimeout(() => this.release(messageId), deferMs);
+        this.deferred.set(messageId, { pending, timer });
+      } else {
+        this.laneOf(messageId).push(pending);
       }
     });
   }
@@ -97,17 +142,23 @@ export class ProjectionWriter implements BeforeApplicationShutdown, OnApplicatio
   }
 
   private async drain(): Promise<void> {
-    while (this.queue.length || this.scheduled) await this.flush();
-    await this.inFlight;
+    [...this.deferred.keys()].forEach((messageId) => this.release(messageId));
+    await Promise.all(this.lanes.map((lane) => lane.drain()));
   }
 
-  private flush(): Promise<void> {
-    this.scheduled = false;
-    const batch = this.queue.splice(0, this.queue.length);
-    if (!batch.length) return this.inFlight;
-    // Batches run one after another so a message's steps are applied in the order recorded.
-    this.inFlight = this.inFlight.then(() => this.apply(byMessage(batch)));
-    return this.inFlight;
+  /** Queues a message's deferred step, if it has one, ahead of anything recorded after it. */
+  private release(messageId: string): void {
+    const held = this.deferred.get(messageId);
+    if (!held) return;
+    clearTimeout(held.timer);
+    this.deferred.delete(messageId);
+    this.laneOf(messageId).push(held.pending);
+  }
+
+  private laneOf(messageId: string): Lane {
+    let hash = 0;
+    for (let i = 0; i < messageId.length; i++) hash = (hash * 31 + messageId.charCodeAt(i)) | 0;
+    return this.lanes[Math.abs(hash) % LANES];
   }
 
   private async apply(writes: MessageWrite[]): Promise<void> {

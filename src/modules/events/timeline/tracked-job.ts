@@ -19,6 +19,13 @@ export interface TrackedJobData<P = unknown> {
   priorAttempts: number;
 }
 
+/**
+ * How long the `processing` step waits to share its write with the attempt's outcome. Most
+ * backend calls return well within it, and then a processed message costs one write instead of
+ * two; a longer call shows `processing` this much later.
+ */
+export const PROCESSING_STEP_DEFER_MS = 250;
+
 /** Lets a handler add informational steps (applied, acknowledged…) to its message's timeline. */
 export type StepReporter = (step: string, detail?: Record<string, unknown>) => Promise<void>;
 
@@ -52,6 +59,7 @@ export class TrackedJobRunner {
 
     this.timeline.recordInBackground(
       step({ step: 'processing', status: MessageStatus.Processing, payload: job.data.payload }),
+      { deferMs: PROCESSING_STEP_DEFER_MS },
     );
     const report: StepReporter = (name, detail) =>
       this.timeline.record(step({ step: name, detail }));
