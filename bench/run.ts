@@ -46,6 +46,7 @@ async function main(): Promise<void> {
   const results: Results = { memory: { serviceRssPeakMb: {}, redis: {} } };
   results.memory.redis.usedBeforeMb = round(await redis.usedMemoryMb());
   let service: BenchService | undefined;
+  let backend: BenchService | undefined;
   const sampler = new RssSampler(() => service?.child.pid);
   const resetDatabase = () => dropDatabase(mongoUri(config.mongoBaseUri, names.database));
 
@@ -63,8 +64,19 @@ async function main(): Promise<void> {
     }
     if (config.scenarios.includes('processing') || config.scenarios.includes('growth')) {
       await resetDatabase();
-      service = await startService(config, names, `${run || 'bench'}-processing`);
-      log(`service started at ${service.url}`);
+      // The sandbox backend runs in a process of its own, as a real backend would, so that our
+      // worker does not share its event loop with the backend while the naive worker does not.
+      backend = await startService(
+        config,
+        { database: `${names.database}_backend`, queuePrefix: `${names.queuePrefix}-backend` },
+        `${run || 'bench'}-backend`,
+        { ROLE: 'api' },
+      );
+      service = await startService(config, names, `${run || 'bench'}-processing`, {
+        AVVYR_API_URL: `${backend.url}/sandbox/avvyr`,
+        AVVYR_API_TOKEN: backend.env.AVVYR_API_TOKEN,
+      });
+      log(`service started at ${service.url}, sandbox backend at ${backend.url}`);
       if (config.scenarios.includes('processing')) {
         const active = service;
         results.processing = await runProcessing(
@@ -79,6 +91,8 @@ async function main(): Promise<void> {
       }
       if (config.scenarios.includes('growth')) results.growth = await runGrowth(config, service);
       await service.child.stop();
+      await backend.child.stop();
+      backend = undefined;
     }
     await redis.deletePrefix(prefixes.baseline);
     await redis.deletePrefix(prefixes.naive);
@@ -89,8 +103,14 @@ async function main(): Promise<void> {
   } finally {
     sampler.stop();
     await service?.child.stop(5000);
-    for (const prefix of allPrefixes) await redis.deletePrefix(prefix).catch(() => undefined);
+    await backend?.child.stop(5000);
+    for (const prefix of [...allPrefixes, `${names.queuePrefix}-backend`]) {
+      await redis.deletePrefix(prefix).catch(() => undefined);
+    }
     await resetDatabase().catch(() => undefined);
+    await dropDatabase(mongoUri(config.mongoBaseUri, `${names.database}_backend`)).catch(
+      () => undefined,
+    );
     await redis.close();
   }
 

@@ -72,7 +72,7 @@ export async function runProcessing(
       REDIS_URL: service.env.REDIS_URL,
       QUEUE_PREFIX: naivePrefix,
       QUEUE_NAME: INBOUND_QUEUE,
-      AVVYR_API_URL: `${service.url}/sandbox/avvyr`,
+      AVVYR_API_URL: backendUrl(service),
       AVVYR_API_TOKEN: service.env.AVVYR_API_TOKEN,
       WORKER_CONCURRENCY: String(config.processing.concurrency),
     },
@@ -133,13 +133,18 @@ async function accept(service: BenchService, body: InboundBody): Promise<void> {
   await response.arrayBuffer();
 }
 
+/** The sandbox Avvyr both workers call: the backend process when the bench started one. */
+function backendUrl(service: BenchService): string {
+  return service.env.AVVYR_API_URL ?? `${service.url}/sandbox/avvyr`;
+}
+
 /** Orders for the order.update messages, created straight in the sandbox backend. */
 async function createOrders(service: BenchService, count: number): Promise<string[]> {
   return mapPool(
     Array.from({ length: count }, (_, i) => i),
     16,
     async (i) => {
-      const response = await fetch(`${service.url}/sandbox/avvyr/v1/orders`, {
+      const response = await fetch(`${backendUrl(service)}/v1/orders`, {
         method: 'POST',
         headers: {
           authorization: `Bearer ${service.env.AVVYR_API_TOKEN}`,

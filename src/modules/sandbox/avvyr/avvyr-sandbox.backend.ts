@@ -36,9 +36,7 @@ export class AvvyrSandboxBackend {
 
   createOrder(body: Record<string, unknown>, accountId?: string): BackendAnswer {
     const externalId = String(body.externalId);
-    const existing = Object.values(this.state.orders).find(
-      (order) => order.externalId === externalId && order.accountId === accountId,
-    );
+    const existing = this.state.orderByExternalId(accountId, externalId);
     if (existing) {
       return {
         status: 409,
@@ -56,7 +54,7 @@ export class AvvyrSandboxBackend {
       createdAt: now,
       updatedAt: now,
     };
-    this.state.orders[order.id] = order;
+    this.state.addOrder(order);
     return { status: 201, body: { id: order.id, externalId, status: order.status } };
   }
 

@@ -40,6 +40,8 @@ export class AvvyrSandboxState {
   products: Record<string, Record<string, unknown>> = {};
   prices: Record<string, Record<string, unknown>> = {};
   orders: Record<string, SandboxOrder> = {};
+  /** Order ids by account and externalId: the duplicate check must not scan every order. */
+  private orderIds = new Map<string, string>();
   customers: Record<string, Record<string, unknown>> = {};
   calls: SandboxCall[] = [];
   callCount = 0;
@@ -53,6 +55,7 @@ export class AvvyrSandboxState {
     this.products = {};
     this.prices = {};
     this.orders = {};
+    this.orderIds.clear();
     this.customers = {};
     this.calls = [];
     this.callCount = 0;
@@ -66,6 +69,16 @@ export class AvvyrSandboxState {
     this.calls.push(call);
     if (this.calls.length > MAX_CALLS_KEPT)
       this.calls.splice(0, this.calls.length - MAX_CALLS_KEPT);
+  }
+
+  addOrder(order: SandboxOrder): void {
+    this.orders[order.id] = order;
+    this.orderIds.set(`${order.accountId}\n${order.externalId}`, order.id);
+  }
+
+  orderByExternalId(accountId: string | undefined, externalId: string): SandboxOrder | undefined {
+    const id = this.orderIds.get(`${accountId}\n${externalId}`);
+    return id === undefined ? undefined : this.orders[id];
   }
 
   newOrderId(): string {
