@@ -156,11 +156,13 @@ async function ingestAndLatency(
       url: `${service.url}/integrations/custom/inbound`,
       apiKey: service.apiKey,
       queue: ourQueue,
+      pid: () => service.child.pid,
     };
     const bare: IngestTarget = {
       name: 'baseline',
       url: `http://127.0.0.1:${port}/integrations/custom/inbound`,
       queue: baselineQueue,
+      pid: () => baseline.pid,
     };
     if (config.scenarios.includes('ingest')) results.ingest = await runIngest(config, [ours, bare]);
     if (config.scenarios.includes('latency')) {
@@ -217,6 +219,20 @@ function toFigures(config: BenchConfig, r: Results, service?: BenchService): Fig
         op: '>=',
         limit: 0.8,
       }),
+      figure(
+        'ingest.cpu',
+        'ingest CPU per request, ours / baseline',
+        r.ingest.ours.cpuMsPerRequest,
+        `ms / ${r.ingest.baseline.cpuMsPerRequest} ms`,
+        ingestCmd,
+      ),
+      figure(
+        'ingest.cpuRatio',
+        'ingest CPU ratio baseline ÷ ours (same comparison in CPU time)',
+        r.ingest.cpuRatio,
+        '',
+        ingestCmd,
+      ),
     );
   }
   if (r.latency) {

@@ -11,6 +11,21 @@ export function rssMb(pid: number): number | undefined {
   }
 }
 
+/**
+ * CPU time (user + system) a process has used so far, in seconds, from /proc/<pid>/stat;
+ * undefined once it is gone. Clock ticks are 1/100 s on Linux.
+ */
+export function cpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Samples a process's RSS every `intervalMs` and remembers the peak of each named phase. */
 export class RssSampler {
   private readonly peaks = new Map<string, number>();

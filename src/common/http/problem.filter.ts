@@ -49,6 +49,12 @@ export class ProblemFilter implements ExceptionFilter {
         { err: exception, correlationId, path: request.url },
         'Unhandled error while serving a request',
       );
+    } else if (problem.status >= 500) {
+      // Expected outages (Redis unreachable…): one line each, also where no request log is kept.
+      this.logger.warn(
+        { code: problem.code, correlationId, path: request.url, status: problem.status },
+        problem.detail,
+      );
     }
     void reply
       .status(problem.status)
