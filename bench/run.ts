@@ -181,7 +181,7 @@ function toFigures(config: BenchConfig, r: Results, service?: BenchService): Fig
   const svc = service?.command ?? 'node dist/main.js';
   const { connections, durationSec, pairs } = config.ingest;
   const ingestCmd = `npm run bench -- --only=ingest  # autocannon -c ${connections} -d ${durationSec} ×${pairs} pairs A/B, 7 seed examples; ours: ${svc}; baseline: node -r ts-node/register/transpile-only bench/baseline/fastify-ingest.ts`;
-  const latencyCmd = `npm run bench -- --only=ingest,latency  # autocannon -c ${connections} -d ${config.latency.durationSec} --overallRate ${r.latency?.targetRate ?? '?'} (50% of measured max)`;
+  const latencyCmd = `npm run bench -- --only=ingest,latency  # open-loop paced load (bench/lib/paced-load.ts), ${r.latency?.targetRate ?? '?'} req/s evenly spaced for ${config.latency.durationSec} s (50% of measured max); then autocannon -c ${connections} --overallRate at the same rate`;
   const procCmd = `npm run bench -- --only=processing --messages=${config.processing.messages}  # ours: ${svc}; baseline: bench/baseline/naive-worker.ts, concurrency ${config.processing.concurrency}`;
   const growthCmd = `npm run bench -- --only=growth --growth-small=${config.growth.small} --growth-large=${config.growth.large}  # POST /v1/integrations/events/filter, p50 of ${config.growth.samples} requests`;
   const list: Figure[] = [];
@@ -257,6 +257,13 @@ function toFigures(config: BenchConfig, r: Results, service?: BenchService): Fig
         `latency at ${r.latency.targetRate} req/s p99.9`,
         r.latency.p999,
         'ms',
+        latencyCmd,
+      ),
+      figure(
+        'latency.budget.p99',
+        `same rate as autocannon's per-second budget (bursts) p50 / p99`,
+        r.latency.perSecondBudget.p50,
+        `ms / ${r.latency.perSecondBudget.p99} ms`,
         latencyCmd,
       ),
     );
