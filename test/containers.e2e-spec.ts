@@ -78,7 +78,12 @@ describe('Containers: Dockerfile and docker-compose.yml', () => {
     expect(dockerfile.match(/^FROM /gm)?.length).toBeGreaterThanOrEqual(3);
     const runtime = dockerfile.slice(dockerfile.lastIndexOf('FROM '));
     expect(runtime).toMatch(/^USER node$/m);
-    expect(runtime).toContain('CMD ["node", "dist/main.js"]');
+    // The same command as `npm run start:prod`, which the bench runs.
+    const startProd = (JSON.parse(read('package.json')) as { scripts: Record<string, string> })
+      .scripts['start:prod'];
+    expect(runtime).toContain(
+      `CMD ${JSON.stringify(startProd.split(' '))}`.replace(/","/g, '", "'),
+    );
     expect(dockerfile).toContain('npm ci --omit=dev');
     expect(runtime).toContain('--from=prod-deps');
     const ignored = read('.dockerignore').split('\n');

@@ -145,6 +145,9 @@ describe('Prometheus metrics at /metrics', () => {
     expect(value(samples, 'avvyr_queue_jobs', { queue: 'inbound', state: 'completed' })).toBe(
       (await service.queueCounts('inbound')).completed,
     );
+    // Every step of the messages above has been written by now: nothing waits.
+    expect(samples.some((s) => s.name === 'avvyr_projection_backlog')).toBe(true);
+    expect(value(samples, 'avvyr_projection_backlog')).toBe(0);
     // Default process metrics come along.
     expect(samples.some((s) => s.name === 'process_cpu_seconds_total')).toBe(true);
   });

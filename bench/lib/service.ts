@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { signManagementToken } from '../../src/modules/integrations/auth/management-token.service';
 import { BenchConfig, mongoUri } from '../config';
 import { answersHttp, NodeChild } from './child';
+import { pollUntil } from './pool';
 import { freePort } from './ports';
 
 export const BENCH_ACCOUNT = 'acc-bench';
@@ -47,8 +50,12 @@ export async function startService(
     LOG_LEVEL: 'warn',
     ...overrides,
   };
-  // e.g. BENCH_SERVICE_NODE_ARGS=--cpu-prof to profile the service under the bench's load.
-  const nodeArgs = process.env.BENCH_SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  // As `npm run start:prod` starts it (its node flags), plus e.g. BENCH_SERVICE_NODE_ARGS=--cpu-prof
+  // to profile the service under the bench's load.
+  const nodeArgs = [
+    ...productionNodeFlags(),
+    ...(process.env.BENCH_SERVICE_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+  ];
   const args =
     config.serviceEntry === 'dist'
       ? [...nodeArgs, config.serviceMain]
@@ -90,4 +97,35 @@ export async function startService(
     await child.stop(2000);
     throw error;
   }
+}
+
+/** The node flags of `npm run start:prod` (`node <flags> dist/main.js`). */
+export function productionNodeFlags(): string[] {
+  const packageJson = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'));
+  const words = String((packageJson as { scripts: Record<string, string> }).scripts['start:prod'])
+    .split(' ')
+    .filter(Boolean);
+  if (words[0] !== 'node' || words[words.length - 1] !== 'dist/main.js') {
+    throw new Error(`start:prod is not "node <flags> dist/main.js": ${words.join(' ')}`);
+  }
+  return words.slice(1, -1);
+}
+
+/**
+ * Resolves once the service has written every event projection it owes (its
+ * `avvyr_projection_backlog` gauge reads 0), within `timeoutMs`.
+ */
+export async function projectionsWritten(
+  service: BenchService,
+  timeoutMs = 120_000,
+): Promise<void> {
+  const ok = await pollUntil(
+    async () => {
+      const text = await (await fetch(`${service.url}/metrics`)).text();
+      return /^avvyr_projection_backlog 0$/m.test(text);
+    },
+    timeoutMs,
+    100,
+  );
+  if (!ok) throw new Error(`projections still being written after ${timeoutMs} ms`);
 }

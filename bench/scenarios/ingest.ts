@@ -13,6 +13,11 @@ export interface IngestTarget {
   queue: Queue;
   /** The process serving it, whose CPU time each round reads. */
   pid: () => number | undefined;
+  /**
+   * Resolves once the target has finished the work a round left behind (our event projections),
+   * so that each round starts from a quiet service.
+   */
+  settle?: () => Promise<void>;
 }
 
 type CpuSummary = { requestsPerSec: number; p50: number; p99: number; cpuMsPerRequest: number };
@@ -42,7 +47,7 @@ export async function runIngest(
 
   for (const target of targets) {
     await hit(target, warmupSec);
-    await target.queue.drain(true);
+    await quiet(target);
   }
   const rounds: IngestResult['rounds'] = [];
   for (let pair = 0; pair < pairs; pair++) {
@@ -51,7 +56,7 @@ export async function runIngest(
       const result = await hit(target, durationSec);
       const cpuMsPerRequest = round(((cpuOf(target) - cpuBefore) * 1000) / result.accepted, 3);
       rounds.push({ target: target.name, cpuMsPerRequest, ...result });
-      await target.queue.drain(true);
+      await quiet(target);
       log(
         `ingest ${target.name} #${pair + 1}: ${result.requestsPerSec} req/s, p99 ${result.p99} ms, ` +
           `${cpuMsPerRequest} ms CPU per request`,
@@ -80,6 +85,12 @@ export async function runIngest(
     cpuRatio: ratio(baseline.cpuMsPerRequest, ours.cpuMsPerRequest),
     pairRatios,
   };
+}
+
+/** Empties the target's queue, then waits for it to settle. */
+export async function quiet(target: IngestTarget): Promise<void> {
+  await target.queue.drain(true);
+  await target.settle?.();
 }
 
 function cpuOf(target: IngestTarget): number {

@@ -3,7 +3,7 @@ import { load, LoadResult } from '../lib/load';
 import { pacedLoad } from '../lib/paced-load';
 import { seedMix } from '../lib/payloads';
 import type { IngestTarget } from './ingest';
-import { log } from './ingest';
+import { log, quiet } from './ingest';
 
 export interface LatencyResult extends LoadResult {
   targetRate: number;
@@ -30,14 +30,15 @@ export async function runLatency(
     bodies: seedMix(),
     durationSec: config.latency.durationSec,
   };
+  await quiet(ours);
   const paced = await pacedLoad({ ...common, rate: targetRate, connections: 64 });
-  await ours.queue.drain(true);
+  await quiet(ours);
   const perSecondBudget = await load({
     ...common,
     connections: config.ingest.connections,
     overallRate: targetRate,
   });
-  await ours.queue.drain(true);
+  await quiet(ours);
   log(
     `latency at ${targetRate} req/s, paced: p50 ${paced.p50} ms, p99 ${paced.p99} ms, ` +
       `p99.9 ${paced.p999} ms; autocannon per-second budget: p50 ${perSecondBudget.p50} ms, ` +

@@ -11,3 +11,4 @@ export { EventsQueryService } from './query/events-query.service';
 export { EventRetentionModule } from './retention/event-retention.module';
 export { MAINTENANCE_QUEUE } from './retention/event-retention';
 export { TrackedMessageQueue } from './queue/tracked-message-queue';
+export { ProjectionWriter } from './timeline/projection-writer';
