@@ -1,37 +1,85 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { LRUCache } from 'lru-cache';
 import { Model } from 'mongoose';
 import { Integration, IntegrationView, toView } from '../integration.schema';
 import { hashApiKey } from './api-key';
 
-/** How long a key lookup (hit or miss) is trusted; bounds how late a rotation takes effect. */
+/** How long a key lookup (hit or miss) is trusted before it is looked up again. */
 export const API_KEY_CACHE_TTL_MS = 500;
+/**
+ * How long an older lookup may still answer while its refresh is under way (or failing, with the
+ * store unreachable). Bounds how late a disabled key stops working when its refreshes fail.
+ */
+export const API_KEY_CACHE_MAX_STALE_MS = 5_000;
 
-type Lookup = { integration: IntegrationView | null };
+interface Lookup {
+  integration: IntegrationView | null;
+  /** Until then it answers as is; after, it answers while a refresh is under way… */
+  freshUntil: number;
+  /** …until then, and no longer. */
+  usableUntil: number;
+}
 
 /**
  * Resolves API keys to integrations by SHA-256, caching briefly so the inbound hot path does not
- * hit MongoDB per request. A regenerated or disabled key stops working within the TTL everywhere,
- * and at once on the replica that made the change (it clears its cache).
+ * hit MongoDB per request. A lookup older than the TTL is refreshed once, in the background,
+ * while requests go on with it: no request waits on the store for a key it knows, and a burst
+ * does not send one query per request when the TTL runs out. A regenerated or disabled key stops
+ * working everywhere as soon as that refresh lands (within about the TTL), and at once on the
+ * replica that made the change (it clears its cache).
  */
 @Injectable()
 export class ApiKeyCache {
-  private readonly cache = new LRUCache<string, Lookup>({ max: 10_000, ttl: API_KEY_CACHE_TTL_MS });
+  private readonly logger = new Logger(ApiKeyCache.name);
+  private readonly cache = new LRUCache<string, Lookup>({ max: 10_000 });
+  private readonly pending = new Map<string, Promise<Lookup>>();
+  /** Bumped by clear(), so that a query started before it does not refill the cache. */
+  private generation = 0;
 
   constructor(@InjectModel(Integration.name) private readonly integrations: Model<Integration>) {}
 
   async find(apiKey: string): Promise<IntegrationView | null> {
     const hash = hashApiKey(apiKey);
     const cached = this.cache.get(hash);
-    if (cached) return cached.integration;
-    const doc = await this.integrations.findOne({ apiKeyHash: hash }).lean();
-    const lookup = { integration: doc ? toView(doc) : null };
-    this.cache.set(hash, lookup);
-    return lookup.integration;
+    const now = Date.now();
+    if (!cached || now >= cached.usableUntil) return (await this.lookup(hash)).integration;
+    if (now >= cached.freshUntil) {
+      this.lookup(hash).catch((error: unknown) =>
+        this.logger.warn({ err: error }, 'Refreshing an API key lookup failed; using the last one'),
+      );
+    }
+    return cached.integration;
   }
 
   clear(): void {
+    this.generation++;
     this.cache.clear();
+    this.pending.clear();
+  }
+
+  /** One query per key at a time, however many requests need it. */
+  private lookup(hash: string): Promise<Lookup> {
+    const inFlight = this.pending.get(hash);
+    if (inFlight) return inFlight;
+    const query = this.query(hash).finally(() => {
+      if (this.pending.get(hash) === query) this.pending.delete(hash);
+    });
+    this.pending.set(hash, query);
+    return query;
+  }
+
+  private async query(hash: string): Promise<Lookup> {
+    const generation = this.generation;
+    const doc = await this.integrations.findOne({ apiKeyHash: hash }).lean();
+    const now = Date.now();
+    const lookup = {
+      integration: doc ? toView(doc) : null,
+      freshUntil: now + API_KEY_CACHE_TTL_MS,
+      usableUntil: now + API_KEY_CACHE_MAX_STALE_MS,
+    };
+    // A clear() while the query ran (a key changed here) must not be undone by its answer.
+    if (generation === this.generation) this.cache.set(hash, lookup);
+    return lookup;
   }
 }
