@@ -51,7 +51,7 @@ async function measureAt(
 ): Promise<GrowthSize> {
   const insertStart = Date.now();
   await withMongo(service.env.MONGODB_URI, async (db) => {
-    const events = db.collection('integration_events');
+    const events = db.collection<ReturnType<typeof eventDoc>>('integration_events');
     for (let i = present; i < total; i += BATCH) {
       const count = Math.min(BATCH, total - i);
       await events.insertMany(
@@ -121,8 +121,11 @@ function eventDoc(service: BenchService, i: number, total: number) {
   const receivedAt = new Date(Date.now() - Math.floor(((total - i) / total) * 30 * 86_400_000));
   const at = (ms: number) => new Date(receivedAt.getTime() + ms);
   const ours = i % 10 !== 9;
+  const messageId = randomUUID();
   return {
-    messageId: randomUUID(),
+    // Keyed as the projection keys events: the messageId is the _id.
+    _id: messageId,
+    messageId,
     source: 'inbound',
     integrationId: ours ? service.integrationId : `other-integration-${i % 7}`,
     accountId: ours ? BENCH_ACCOUNT : 'acc-other',
