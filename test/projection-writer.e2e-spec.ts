@@ -173,6 +173,21 @@ describe('ProjectionWriter on the real store', () => {
     expect(await load(id)).toMatchObject({ status: 'processing' });
   });
 
+  it('fails the steps of a batch that could not be applied, and goes on with the next', async () => {
+    const id = randomUUID();
+    const apply = jest
+      .spyOn(writer as unknown as { apply: () => Promise<void> }, 'apply')
+      .mockRejectedValueOnce(new Error('unexpected'));
+    try {
+      await expect(writer.write(received(id), { first: true })).rejects.toThrow('unexpected');
+    } finally {
+      apply.mockRestore();
+    }
+    await writer.write(processing(id));
+    expect(await load(id)).toMatchObject({ status: 'processing' });
+    expect(writer.backlog).toBe(0);
+  });
+
   it('projects a burst of messages mixing new, existing and missing events', async () => {
     const ids = Array.from({ length: 60 }, () => randomUUID());
     await Promise.all(ids.slice(0, 40).map((id) => writer.write(received(id), { first: true })));

@@ -77,7 +77,12 @@ class Lane {
     this.scheduled = false;
     const batch = this.queue.splice(0, this.queue.length);
     if (!batch.length) return this.inFlight;
-    this.inFlight = this.inFlight.then(() => this.apply(byMessage(batch)));
+    const writes = byMessage(batch);
+    // apply() settles every step itself; should it ever throw, its steps fail rather than hang
+    // and the lane goes on with the next batch.
+    this.inFlight = this.inFlight
+      .then(() => this.apply(writes))
+      .catch((error: unknown) => writes.forEach((w) => settle(w, error)));
     return this.inFlight;
   }
 }
@@ -103,10 +108,13 @@ export class ProjectionWriter implements BeforeApplicationShutdown, OnApplicatio
   write(step: MessageStep, { first = false, deferMs = 0 }: WriteOptions = {}): Promise<void> {
     this.unwritten++;
     return new Promise((resolve, reject) => {
+      let settled = false;
       const pending: Pending = {
         patch: stepToPatch(step),
         first,
         done: (error) => {
+          if (settled) return;
+          settled = true;
           this.unwritten--;
           if (error) {
             reject(error instanceof Error ? error : new Error('Unknown error', { cause: error }));
