@@ -1,16 +1,6 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  NotFoundException,
-  Param,
-  Patch,
-  Post,
-} from '@nestjs/common';
+import { Body, Controller, HttpCode, NotFoundException, Param, Patch, Post } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { FaultDto } from '../fault.dto';
+import { SandboxControlsController } from '../sandbox-controls.controller';
 import { NewSellerDto, SellerSettingsDto, TestButtonDto } from './avasam-sandbox.dto';
 import { AvasamSandboxState, SandboxSeller, sellerView } from './avasam-sandbox.state';
 import { AvasamTestButton } from './avasam-test-button';
@@ -21,11 +11,14 @@ import { AvasamTestButton } from './avasam-test-button';
  */
 @ApiExcludeController()
 @Controller('sandbox/avasam')
-export class AvasamSandboxController {
+export class AvasamSandboxController extends SandboxControlsController {
+  /** Fault actions: request-token, acknowledge-stock, acknowledge-price. */
   constructor(
-    private readonly state: AvasamSandboxState,
+    protected readonly state: AvasamSandboxState,
     private readonly testButton: AvasamTestButton,
-  ) {}
+  ) {
+    super();
+  }
 
   /** Generates the key pair unless given; the secret key is shown in this answer only. */
   @Post('sellers')
@@ -59,30 +52,6 @@ export class AvasamSandboxController {
   @HttpCode(200)
   expireTokens(@Param('consumerKey') consumerKey: string) {
     return { expired: this.state.expireTokens(this.seller(consumerKey).consumerKey) };
-  }
-
-  @Get('state')
-  getState() {
-    return this.state.snapshot();
-  }
-
-  @Delete('state')
-  @HttpCode(204)
-  reset(): void {
-    this.state.reset();
-  }
-
-  /** The next `times` calls of `action` (request-token, acknowledge-stock, acknowledge-price). */
-  @Post('faults')
-  @HttpCode(201)
-  addFault(@Body() dto: FaultDto) {
-    return { faults: this.state.faults.add(dto) };
-  }
-
-  @Delete('faults')
-  @HttpCode(204)
-  clearFaults(): void {
-    this.state.faults.clear();
   }
 
   private seller(consumerKey: string): SandboxSeller {

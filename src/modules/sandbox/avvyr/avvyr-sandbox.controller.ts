@@ -1,20 +1,9 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  HttpCode,
-  Param,
-  Patch,
-  Post,
-  Put,
-  Req,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Param, Patch, Post, Put, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Env } from '../../../config/env';
-import { FaultDto, LatencyDto } from '../fault.dto';
+import { LatencyDto } from '../fault.dto';
+import { SandboxControlsController } from '../sandbox-controls.controller';
 import { AvvyrSandboxBackend, BackendAnswer } from './avvyr-sandbox.backend';
 import { AvvyrSandboxState } from './avvyr-sandbox.state';
 
@@ -26,12 +15,15 @@ type Json = Record<string, unknown>;
  */
 @ApiExcludeController()
 @Controller('sandbox/avvyr')
-export class AvvyrSandboxController {
+export class AvvyrSandboxController extends SandboxControlsController {
+  /** Fault actions: the inbound action names (inventory.set…); latency below. */
   constructor(
-    private readonly state: AvvyrSandboxState,
+    protected readonly state: AvvyrSandboxState,
     private readonly backend: AvvyrSandboxBackend,
     private readonly env: Env,
-  ) {}
+  ) {
+    super();
+  }
 
   @Put('v1/inventory/levels')
   levels(@Req() req: FastifyRequest, @Res() reply: FastifyReply, @Body() body: Json) {
@@ -75,35 +67,11 @@ export class AvvyrSandboxController {
     return this.serve('customer.upsert', req, reply, () => this.backend.upsertCustomer(body));
   }
 
-  @Get('state')
-  getState() {
-    return this.state.snapshot();
-  }
-
-  @Delete('state')
-  @HttpCode(204)
-  reset(): void {
-    this.state.reset();
-  }
-
-  /** The next `times` calls for `action` (or any) answer `status`. */
-  @Post('faults')
-  @HttpCode(201)
-  addFault(@Body() dto: FaultDto) {
-    return { faults: this.state.faults.add(dto) };
-  }
-
   /** Every backend call waits this long before answering (0 to turn off). */
   @Put('latency')
   setLatency(@Body() dto: LatencyDto) {
     this.state.latencyMs = dto.ms;
     return { latencyMs: dto.ms };
-  }
-
-  @Delete('faults')
-  @HttpCode(204)
-  clearFaults(): void {
-    this.state.faults.clear();
   }
 
   private async serve(
