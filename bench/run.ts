@@ -39,9 +39,19 @@ async function main(): Promise<void> {
     baseline: `${names.queuePrefix}-baseline`,
     naive: `${names.queuePrefix}-naive`,
   };
+  // The sandbox backend's own process (processing and growth), with names of its own.
+  const backendNames: BenchNames = {
+    database: `${names.database}_backend`,
+    queuePrefix: `${names.queuePrefix}-backend`,
+  };
   const redis = new BenchRedis(config.redisUrl);
   const started = new Date();
-  const allPrefixes = [names.queuePrefix, prefixes.baseline, prefixes.naive];
+  const allPrefixes = [
+    names.queuePrefix,
+    prefixes.baseline,
+    prefixes.naive,
+    backendNames.queuePrefix,
+  ];
   for (const prefix of allPrefixes) await redis.deletePrefix(prefix);
   const results: Results = { memory: { serviceRssPeakMb: {}, redis: {} } };
   results.memory.redis.usedBeforeMb = round(await redis.usedMemoryMb());
@@ -66,12 +76,9 @@ async function main(): Promise<void> {
       await resetDatabase();
       // The sandbox backend runs in a process of its own, as a real backend would, so that our
       // worker does not share its event loop with the backend while the naive worker does not.
-      backend = await startService(
-        config,
-        { database: `${names.database}_backend`, queuePrefix: `${names.queuePrefix}-backend` },
-        `${run || 'bench'}-backend`,
-        { ROLE: 'api' },
-      );
+      backend = await startService(config, backendNames, `${run || 'bench'}-backend`, {
+        ROLE: 'api',
+      });
       service = await startService(config, names, `${run || 'bench'}-processing`, {
         AVVYR_API_URL: `${backend.url}/sandbox/avvyr`,
         AVVYR_API_TOKEN: backend.env.AVVYR_API_TOKEN,
@@ -104,13 +111,9 @@ async function main(): Promise<void> {
     sampler.stop();
     await service?.child.stop(5000);
     await backend?.child.stop(5000);
-    for (const prefix of [...allPrefixes, `${names.queuePrefix}-backend`]) {
-      await redis.deletePrefix(prefix).catch(() => undefined);
-    }
+    for (const prefix of allPrefixes) await redis.deletePrefix(prefix).catch(() => undefined);
     await resetDatabase().catch(() => undefined);
-    await dropDatabase(mongoUri(config.mongoBaseUri, `${names.database}_backend`)).catch(
-      () => undefined,
-    );
+    await dropDatabase(mongoUri(config.mongoBaseUri, backendNames.database)).catch(() => undefined);
     await redis.close();
   }
 
