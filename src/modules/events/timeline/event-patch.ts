@@ -64,13 +64,13 @@ export function patchToNewEvent(patch: EventPatch): IntegrationEvent {
  * it forward and adds the timeline entries. It matches nothing when the event is missing or
  * already further on; `healingWrites` then covers both cases.
  */
-export function forwardUpdate(patch: EventPatch & { status: StatusChange }) {
+export function forwardUpdate(patch: EventPatch, status: StatusChange) {
   return {
     updateOne: {
-      filter: { _id: patch.messageId, statusRank: { $lt: patch.status.rank } },
+      filter: { _id: patch.messageId, statusRank: { $lt: status.rank } },
       update: {
-        $set: { ...patch.status.set, statusRank: patch.status.rank },
-        ...(Object.keys(patch.status.unset).length && { $unset: patch.status.unset }),
+        $set: { ...status.set, statusRank: status.rank },
+        ...(Object.keys(status.unset).length && { $unset: status.unset }),
         ...timelineAndCounters(patch),
       },
     },
@@ -93,7 +93,7 @@ export function healingWrites(patch: EventPatch): AnyBulkWriteOperation<Integrat
       upsert: true,
     },
   };
-  return patch.status ? [upsert, forwardUpdate({ ...patch, status: patch.status })] : [upsert];
+  return patch.status ? [upsert, forwardUpdate(patch, patch.status)] : [upsert];
 }
 
 /**

@@ -206,15 +206,13 @@ export class ProjectionWriter implements BeforeApplicationShutdown, OnApplicatio
     for (let i = 0; i < writes.length; i += MAX_BATCH / 2) {
       const chunk = writes.slice(i, i + MAX_BATCH / 2);
       try {
-        const forward = chunk.filter((w) => w.patch.status);
-        const result = forward.length
-          ? await this.events.bulkWrite(
-              forward.map((w) => forwardUpdate({ ...w.patch, status: w.patch.status! })),
-              { ordered: true },
-            )
-          : undefined;
-        const needHealing =
-          result?.matchedCount === forward.length ? chunk.filter((w) => !w.patch.status) : chunk;
+        const forward = chunk.flatMap(({ patch }) =>
+          patch.status ? [forwardUpdate(patch, patch.status)] : [],
+        );
+        const allForwarded =
+          !forward.length ||
+          (await this.events.bulkWrite(forward, { ordered: true })).matchedCount === forward.length;
+        const needHealing = allForwarded ? chunk.filter((w) => !w.patch.status) : chunk;
         if (needHealing.length) {
           await this.events.bulkWrite(
             needHealing.flatMap((w) => healingWrites(w.patch)),
