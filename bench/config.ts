@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { mongoBaseUriOf, redisUrlOf } from '../src/config/local-services';
 
 export const SCENARIOS = ['ingest', 'latency', 'processing', 'growth'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
@@ -64,8 +65,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): BenchConfig 
       samples: num('growth-samples', 15, 3),
       timeBudgetSec: num('growth-budget', 180, 20),
     },
-    mongoBaseUri: env.MONGODB_URI ?? 'mongodb://127.0.0.1:27018/',
-    redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6380',
+    mongoBaseUri: mongoBaseUriOf(env),
+    redisUrl: redisUrlOf(env),
   };
 }
 

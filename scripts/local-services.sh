@@ -80,7 +80,7 @@ mongo_up() {
   bin="$(ferretdb_bin)"
   mkdir -p "$state/ferretdb"
   nohup "$bin" --handler=sqlite --sqlite-url="file:$state/ferretdb/" \
-    --listen-addr="127.0.0.1:$mongo_port" --telemetry=disable --log-level=warn \
+    --listen-addr="127.0.0.1:$mongo_port" --debug-addr=- --telemetry=disable --log-level=warn \
     --state-dir="$state/ferretdb" >"$state/ferretdb.log" 2>&1 &
   echo $! >"$state/ferretdb.pid"
   wait_port "$mongo_port" ferretdb

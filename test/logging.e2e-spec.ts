@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import IORedis from 'ioredis';
+import { redisUrlOf } from '../src/config/local-services';
 import mongoose from 'mongoose';
 import { signManagementToken } from '../src/modules/integrations/auth/management-token.service';
 import { http, waitFor } from './support/http';
@@ -112,7 +113,7 @@ describe('Structured logs: JSON lines, message journeys, no secrets', () => {
     const connection = await mongoose.createConnection(env.MONGODB_URI).asPromise();
     await connection.dropDatabase().catch(() => undefined);
     await connection.close();
-    const redis = new IORedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6380');
+    const redis = new IORedis(redisUrlOf());
     const keys = await redis.keys(`${env.QUEUE_PREFIX}:*`);
     if (keys.length) await redis.del(...keys);
     redis.disconnect();

@@ -6,9 +6,10 @@
 import { Queue } from 'bullmq';
 import Fastify from 'fastify';
 import IORedis from 'ioredis';
+import { redisUrlOf } from '../../src/config/local-services';
 
 async function main(): Promise<void> {
-  const connection = new IORedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6380', {
+  const connection = new IORedis(redisUrlOf(), {
     maxRetriesPerRequest: null,
   });
   const queue = new Queue(process.env.QUEUE_NAME ?? 'inbound', {

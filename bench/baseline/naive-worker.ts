@@ -5,6 +5,7 @@
  */
 import { Worker } from 'bullmq';
 import IORedis from 'ioredis';
+import { redisUrlOf } from '../../src/config/local-services';
 import mongoose from 'mongoose';
 
 const ACTION_ROUTES: Record<string, { method: string; path: (entityId?: string) => string }> = {
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
   await mongoose.connect(process.env.MONGODB_URI!);
   const backend = process.env.AVVYR_API_URL!;
   const token = process.env.AVVYR_API_TOKEN!;
-  const connection = new IORedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6380', {
+  const connection = new IORedis(redisUrlOf(), {
     maxRetriesPerRequest: null,
   });
   const worker = new Worker(

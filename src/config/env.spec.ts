@@ -44,4 +44,12 @@ describe('loadEnv', () => {
     expect(production.sandboxEnabled).toBe(false);
     expect(production.MANAGEMENT_JWT_SECRET).not.toBe(LOCAL_MANAGEMENT_JWT_SECRET);
   });
+
+  it('follows LOCAL_REDIS_PORT / LOCAL_MONGO_PORT like the local-services script', () => {
+    const moved = loadEnv({ LOCAL_REDIS_PORT: '6480', LOCAL_MONGO_PORT: '27118' });
+    expect(moved.REDIS_URL).toBe('redis://127.0.0.1:6480');
+    expect(moved.MONGODB_URI).toBe('mongodb://127.0.0.1:27118/avvyr_integrations');
+    const explicit = loadEnv({ LOCAL_REDIS_PORT: '6480', REDIS_URL: 'redis://cache:6379' });
+    expect(explicit.REDIS_URL).toBe('redis://cache:6379');
+  });
 });

@@ -12,6 +12,7 @@ import {
   MinLength,
   validateSync,
 } from 'class-validator';
+import { localMongoBaseUri, localRedisUrl } from './local-services';
 
 /** Secrets that make a local run work with no `.env`; production refuses to start with them. */
 export const LOCAL_MANAGEMENT_JWT_SECRET = 'local-dev-management-secret-change-me-0123456789';
@@ -42,11 +43,11 @@ export class Env {
 
   @IsString()
   @Matches(/^mongodb(\+srv)?:\/\//, { message: 'MONGODB_URI must be a mongodb:// URI' })
-  MONGODB_URI = 'mongodb://127.0.0.1:27018/avvyr_integrations';
+  MONGODB_URI = `${localMongoBaseUri()}avvyr_integrations`;
 
   @IsString()
   @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// URI' })
-  REDIS_URL = 'redis://127.0.0.1:6380';
+  REDIS_URL = localRedisUrl();
 
   /** Prefix of every BullMQ key; lets tests and tenants share one Redis safely. */
   @IsString()
@@ -152,6 +153,9 @@ export function loadEnv(raw: Record<string, string | undefined>): Env {
   const picked = Object.fromEntries(
     Object.entries(raw).filter(([k, v]) => v !== undefined && v !== '' && known.includes(k)),
   );
+  // The local services move with LOCAL_REDIS_PORT / LOCAL_MONGO_PORT, and so does the app.
+  picked.REDIS_URL ??= localRedisUrl(raw);
+  picked.MONGODB_URI ??= `${localMongoBaseUri(raw)}avvyr_integrations`;
   for (const optional of ['AVVYR_API_URL', 'AVASAM_API_URL', 'PUBLIC_BASE_URL', 'SANDBOX']) {
     if (raw[optional]) picked[optional] = raw[optional];
   }

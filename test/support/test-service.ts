@@ -2,6 +2,7 @@ import { freePort } from '../../bench/lib/ports';
 import { randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
 import IORedis from 'ioredis';
+import { mongoBaseUriOf } from '../../src/config/local-services';
 import { Queue } from 'bullmq';
 import { startService, RunningService } from '../../src/bootstrap';
 import { Env, loadEnv } from '../../src/config/env';
@@ -25,7 +26,7 @@ export { freePort };
 /** A database of its own for each test file; refuses any name that does not say "test". */
 export function testMongoUri(dbName: string): string {
   if (!dbName.includes('test')) throw new Error(`Refusing to run tests against database ${dbName}`);
-  const base = process.env.MONGODB_URI ?? 'mongodb://127.0.0.1:27018/';
+  const base = mongoBaseUriOf();
   const url = new URL(base);
   url.pathname = `/${dbName}`;
   return url.toString();
