@@ -16,6 +16,7 @@ import { LoggingModule } from './modules/logging';
 import { MetricsModule } from './modules/metrics';
 import { WorkerOpsModule } from './modules/worker-ops';
 import { QueueBoardModule } from './modules/queue-board';
+import { OrderingModule } from './modules/ordering';
 
 /** The whole service; `env.ROLE` decides whether queue processors run in this process. */
 @Module({})
@@ -41,6 +42,7 @@ export class AppModule {
             maxRetriesPerRequest: null,
           },
         }),
+        OrderingModule,
         IntegrationsModule,
         EventsModule,
         AvvyrModule,

@@ -116,6 +116,7 @@ describe('Avasam: notifications applied to Avvyr and acknowledged back', () => {
         sku: 'AVA-STALE',
         updatedOn: '2030-01-01T11:00:00.000Z',
         newerUpdatedOn: '2030-01-01T12:00:00.000Z',
+        newerMessageId: newer.response.messageId,
       },
     ]);
     expect(event.result).toEqual({ applied: 1, superseded: 1, acknowledged: true });

@@ -122,6 +122,15 @@ export class Env {
   @Min(0)
   SHUTDOWN_GRACE_MS = 25_000;
 
+  /**
+   * A message held behind an earlier one on its key is woken when that one releases the key;
+   * this is how often it looks again by itself, should that wake-up be lost (a crashed worker).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  ORDERING_RECHECK_MS = 5000;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 

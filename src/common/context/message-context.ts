@@ -6,6 +6,11 @@ export interface MessageContext {
   accountId: string;
   /** When the message was accepted (ISO 8601). */
   receivedAt: string;
+  /**
+   * Its place in its entity keys' order (README "Ordering"): the acceptance sequence and the
+   * order time (`occurredAt`, else the acceptance time). Set when it is queued.
+   */
+  order?: { seq: number; at: string };
 }
 
 /** Where a message came from: the Custom Inbound API or an Avasam webhook. */
@@ -33,6 +38,7 @@ export function storedMessageContext(event: {
   integrationId: string;
   accountId: string;
   receivedAt: Date | string;
+  order?: { seq: number; at: Date | string };
 }): MessageContext {
   return {
     messageId: event.messageId,
@@ -40,5 +46,8 @@ export function storedMessageContext(event: {
     integrationId: event.integrationId,
     accountId: event.accountId,
     receivedAt: new Date(event.receivedAt).toISOString(),
+    ...(event.order && {
+      order: { seq: event.order.seq, at: new Date(event.order.at).toISOString() },
+    }),
   };
 }

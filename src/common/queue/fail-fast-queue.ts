@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Job, JobsOptions, Queue } from 'bullmq';
-import IORedis from 'ioredis';
+import IORedis, { ChainableCommander } from 'ioredis';
 import { DomainError, ErrorCode, ServiceUnavailableError } from '../errors';
 
 /** How long an HTTP request may wait on Redis before it is answered 503. */
@@ -49,6 +49,66 @@ export class FailFastQueue<T> {
         ErrorCode.QueueUnavailable,
         'The message queue is unavailable; nothing was accepted. Retry with backoff.',
       );
+    }
+  }
+
+  /**
+   * Adds a job and `extra` commands in one Redis transaction (MULTI/EXEC): both happen or
+   * neither does. `extra` receives the transaction and the job's Redis key.
+   */
+  async addAtomically(
+    name: string,
+    data: T,
+    options: JobsOptions & { jobId: string },
+    extra: (multi: ChainableCommander, jobKey: string) => void,
+  ): Promise<void> {
+    try {
+      const client = await this.queue.client;
+      const multi = (client as unknown as IORedis).multi();
+      extra(multi, this.queue.toKey(options.jobId));
+      const job = new Job(this.queue as never, name, data, options, options.jobId);
+      // Job.addJob queues BullMQ's own add script on the transaction (as its FlowProducer does).
+      await job.addJob(multi as never);
+      const results = await multi.exec();
+      const failed = results?.find(([error]) => error);
+      if (!results || failed) throw failed?.[0] ?? new Error('transaction aborted');
+    } catch (error) {
+      this.logger.error(`Could not queue job ${options.jobId}: ${(error as Error).message}`);
+      throw new ServiceUnavailableError(
+        ErrorCode.QueueUnavailable,
+        'The message queue is unavailable; nothing was accepted. Retry with backoff.',
+      );
+    }
+  }
+
+  /** Runs Redis work for a request on this queue's fail-fast connection: a 503 if Redis is down. */
+  async withConnection<R>(work: (redis: IORedis) => Promise<R>): Promise<R> {
+    try {
+      return await work(this.connection);
+    } catch (error) {
+      this.logger.error(`Redis call failed: ${(error as Error).message}`);
+      throw new ServiceUnavailableError(
+        ErrorCode.QueueUnavailable,
+        'The message queue is unavailable; nothing was accepted. Retry with backoff.',
+      );
+    }
+  }
+
+  /** BullMQ state of a job (`missing` when there is none). */
+  async state(jobId: string): Promise<string> {
+    const job = await this.queue.getJob(jobId);
+    return job ? await job.getState() : 'missing';
+  }
+
+  /** Moves a delayed job to waiting now; false when it is not delayed (any more). */
+  async promote(jobId: string): Promise<boolean> {
+    const job = await this.queue.getJob(jobId);
+    if (!job) return false;
+    try {
+      await job.promote();
+      return true;
+    } catch {
+      return false;
     }
   }
 

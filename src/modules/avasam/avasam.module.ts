@@ -1,15 +1,11 @@
 import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Module } from '@nestjs/common';
-import { MongooseModule } from '@nestjs/mongoose';
 import { AvvyrModule } from '../avvyr';
 import { EventsModule } from '../events';
 import { IntegrationsModule } from '../integrations';
 import { Acknowledger } from './apply-notification/acknowledger';
-import { ApplyLock } from './apply-notification/apply-lock';
 import { ApplyNotificationHandler } from './apply-notification/apply-notification.handler';
 import { GuardedApplier } from './apply-notification/guarded-applier';
-import { SkuWatermark, SkuWatermarkSchema } from './apply-notification/sku-watermark.schema';
-import { SkuWatermarks } from './apply-notification/sku-watermarks';
 import { AvasamApiClient } from './avasam-api/avasam-api.client';
 import { AVASAM_QUEUE } from './avasam-queue';
 import { AvasamQueueService } from './avasam-queue.service';
@@ -22,14 +18,7 @@ import { AvasamSettingsPolicy } from './settings/avasam-settings.policy';
 const settings = [AvasamSettingsPolicy, AvasamSecrets];
 const receiving = [ReceiveNotificationHandler, AvasamQueueService];
 /** Only where jobs are processed (ROLE=worker|all). */
-const applying = [
-  ApplyNotificationHandler,
-  GuardedApplier,
-  Acknowledger,
-  ApplyLock,
-  SkuWatermarks,
-  AvasamApiClient,
-];
+const applying = [ApplyNotificationHandler, GuardedApplier, Acknowledger, AvasamApiClient];
 const processors = [AvasamProcessor];
 
 @Module({})
@@ -42,7 +31,6 @@ export class AvasamModule {
         IntegrationsModule,
         EventsModule,
         AvvyrModule,
-        MongooseModule.forFeature([{ name: SkuWatermark.name, schema: SkuWatermarkSchema }]),
         BullModule.registerQueue({ name: AVASAM_QUEUE }),
       ],
       controllers: [AvasamWebhookController],

@@ -4,7 +4,8 @@ import { Job, UnrecoverableError } from 'bullmq';
 import { Env } from '../../config/env';
 import { DomainError } from '../../common/errors';
 import { backoffStrategy, DrainingWorkerHost } from '../../common/queue';
-import { TrackedJobData, TrackedJobRunner } from '../events';
+import { OrderedJobGate, TrackedJobData, TrackedJobRunner } from '../events';
+import { AvasamQueueService } from './avasam-queue.service';
 import { JobProgressCheckpoint } from './apply-notification/apply-checkpoint';
 import { ApplyNotificationCommand } from './apply-notification/apply-notification.command';
 import { AVASAM_QUEUE } from './avasam-queue';
@@ -17,26 +18,31 @@ export class AvasamProcessor extends DrainingWorkerHost {
   constructor(
     private readonly commandBus: CommandBus,
     private readonly runner: TrackedJobRunner,
+    private readonly gate: OrderedJobGate,
+    private readonly queue: AvasamQueueService,
     env: Env,
   ) {
     super(env);
   }
 
-  process(job: Job<TrackedJobData>): Promise<unknown> {
-    return this.runner.run(job, this.env.RETRY_BASE_DELAY_MS, (report) => {
-      const { action, payload, context } = job.data;
-      const kind = kindOfAction(action);
-      if (!kind) throw new UnrecoverableError(`Unknown Avasam action ${action}`);
-      return this.commandBus.execute(
-        new ApplyNotificationCommand(
-          context,
-          kind,
-          revalidate(kind, payload),
-          report,
-          new JobProgressCheckpoint(job),
-        ),
-      );
-    });
+  process(job: Job<TrackedJobData>, token?: string): Promise<unknown> {
+    return this.gate.run(job, token, this.queue.unitsOf(job.data), (claim) =>
+      this.runner.run(job, this.env.RETRY_BASE_DELAY_MS, (report) => {
+        const { action, payload, context } = job.data;
+        const kind = kindOfAction(action);
+        if (!kind) throw new UnrecoverableError(`Unknown Avasam action ${action}`);
+        return this.commandBus.execute(
+          new ApplyNotificationCommand(
+            context,
+            kind,
+            revalidate(kind, payload),
+            report,
+            new JobProgressCheckpoint(job),
+            claim,
+          ),
+        );
+      }),
+    );
   }
 }
 

@@ -9,10 +9,11 @@ import { RetryEventHandler } from './retry/retry-event.handler';
 import { MessageTimeline } from './timeline/message-timeline';
 import { ProjectionWriter } from './timeline/projection-writer';
 import { TrackedJobRunner } from './timeline/tracked-job';
+import { OrderedJobGate } from './queue/ordered-job-gate';
 
 const commandHandlers = [RetryEventHandler];
 const projections = [ProjectionWriter, MessageTimeline];
-const services = [EventsQueryService, MessageSources, TrackedJobRunner];
+const services = [EventsQueryService, MessageSources, TrackedJobRunner, OrderedJobGate];
 
 @Module({
   imports: [
@@ -21,6 +22,6 @@ const services = [EventsQueryService, MessageSources, TrackedJobRunner];
   ],
   controllers: [EventsController],
   providers: [...commandHandlers, ...projections, ...services],
-  exports: [MessageTimeline, MessageSources, TrackedJobRunner, EventsQueryService],
+  exports: [MessageTimeline, MessageSources, TrackedJobRunner, OrderedJobGate, EventsQueryService],
 })
 export class EventsModule {}

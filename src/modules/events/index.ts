@@ -11,4 +11,5 @@ export { EventsQueryService } from './query/events-query.service';
 export { EventRetentionModule } from './retention/event-retention.module';
 export { MAINTENANCE_QUEUE } from './retention/event-retention';
 export { TrackedMessageQueue } from './queue/tracked-message-queue';
+export { OrderedJobGate } from './queue/ordered-job-gate';
 export { ProjectionWriter } from './timeline/projection-writer';

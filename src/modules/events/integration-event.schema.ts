@@ -71,6 +71,10 @@ export class IntegrationEvent {
   @Prop({ required: true })
   receivedAt: Date;
 
+  /** Its place in its entity keys' order: acceptance sequence and order time (README "Ordering"). */
+  @Prop({ type: MongooseSchema.Types.Mixed })
+  order?: { seq: number; at: Date };
+
   @Prop()
   nextAttemptAt?: Date;
 

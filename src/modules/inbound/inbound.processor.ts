@@ -3,35 +3,74 @@ import { CommandBus } from '@nestjs/cqrs';
 import { Job, UnrecoverableError } from 'bullmq';
 import { Env } from '../../config/env';
 import { backoffStrategy, DrainingWorkerHost } from '../../common/queue';
-import { TrackedJobData, TrackedJobRunner } from '../events';
-import { INBOUND_ACTIONS, isInboundAction } from './actions/action-registry';
+import { OrderedJobGate, StepReporter, TrackedJobData, TrackedJobRunner } from '../events';
+import type { EntityClaim } from '../ordering';
+import { ACTION_ORDERING } from './actions/action-ordering';
+import { INBOUND_ACTIONS, InboundAction, isInboundAction } from './actions/action-registry';
 import { validatePayload } from './actions/validate-payload';
+import { InboundQueueService } from './inbound-queue.service';
 import { INBOUND_QUEUE } from './inbound-queue';
+import { reportSuperseded } from './report-superseded';
 
-/** Thin: job → the action's command on the CommandBus, with its steps recorded. */
+/**
+ * Thin: job → the action's command on the CommandBus, with its steps recorded, in its entity
+ * keys' order: values a newer message already applied are left out (README "Ordering").
+ */
 @Processor(INBOUND_QUEUE, { settings: { backoffStrategy } })
 export class InboundProcessor extends DrainingWorkerHost {
   constructor(
     private readonly commandBus: CommandBus,
     private readonly runner: TrackedJobRunner,
+    private readonly gate: OrderedJobGate,
+    private readonly queue: InboundQueueService,
     env: Env,
   ) {
     super(env);
   }
 
-  process(job: Job<TrackedJobData>): Promise<unknown> {
-    return this.runner.run(job, this.env.RETRY_BASE_DELAY_MS, (report) => {
-      const { action, payload, context, entityId } = job.data;
-      // Queued data skipped the HTTP pipe: check it again before acting on it.
-      if (!isInboundAction(action)) throw new UnrecoverableError(`Unknown action ${action}`);
-      const errors = validatePayload(action, payload);
-      if (errors.length) {
+  process(job: Job<TrackedJobData>, token?: string): Promise<unknown> {
+    const { action, payload } = job.data;
+    // Queued data skipped the HTTP pipe: check it again before acting on it.
+    const invalid = !isInboundAction(action)
+      ? `Unknown action ${action}`
+      : validatePayload(action, payload)
+          .map((e) => `${e.path}: ${e.message}`)
+          .join('; ');
+    if (invalid) {
+      return this.runner.run(job, this.env.RETRY_BASE_DELAY_MS, () => {
         throw new UnrecoverableError(
-          `Queued payload is invalid: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
+          isInboundAction(action) ? `Queued payload is invalid: ${invalid}` : invalid,
         );
-      }
-      const Command = INBOUND_ACTIONS[action].command;
-      return this.commandBus.execute(new Command(context, payload as never, entityId, report));
-    });
+      });
+    }
+    return this.gate.run(job, token, this.queue.unitsOf(job.data), (claim) =>
+      this.runner.run(job, this.env.RETRY_BASE_DELAY_MS, (report) =>
+        this.apply(job.data, action as InboundAction, claim, report),
+      ),
+    );
+  }
+
+  private async apply(
+    data: TrackedJobData,
+    action: InboundAction,
+    claim: EntityClaim | undefined,
+    report: StepReporter,
+  ): Promise<unknown> {
+    const payload = data.payload as Record<string, unknown>;
+    const fresh = claim
+      ? ACTION_ORDERING[action].rebuild(payload, (unit, field) => claim.keeps(unit, field))
+      : payload;
+    if (claim?.superseded.length) await reportSuperseded(claim, report);
+    if (!fresh) {
+      await claim?.commit();
+      return { superseded: true, applied: 0 };
+    }
+    const Command = INBOUND_ACTIONS[action].command;
+    const result: unknown = await this.commandBus.execute(
+      new Command(data.context, fresh as never, data.entityId, report),
+    );
+    // Watermarks move and the keys are released as soon as the backend has applied it.
+    await claim?.commit();
+    return result;
   }
 }

@@ -3,6 +3,7 @@ import type { MessageContext } from '../../../common/context';
 import type { StepReporter } from '../../events';
 import type { NotificationKind } from '../notifications/notification-kinds';
 import type { NotificationPayload } from '../notifications/parse-notification';
+import type { EntityClaim } from '../../ordering';
 import type { ApplyCheckpoint } from './apply-checkpoint';
 
 export interface NotificationResult {
@@ -19,6 +20,8 @@ export class ApplyNotificationCommand extends Command<NotificationResult> {
     readonly payload: NotificationPayload,
     readonly report: StepReporter,
     readonly checkpoint: ApplyCheckpoint,
+    /** Its claim on its SKUs' keys (README "Ordering"); absent for a job queued before ordering. */
+    readonly claim?: EntityClaim,
   ) {
     super();
   }

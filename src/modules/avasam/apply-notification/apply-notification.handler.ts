@@ -23,7 +23,7 @@ export class ApplyNotificationHandler implements ICommandHandler<
   ) {}
 
   async execute(command: ApplyNotificationCommand): Promise<NotificationResult> {
-    const { context, kind, payload, report, checkpoint } = command;
+    const { context, kind, payload, report, checkpoint, claim } = command;
     const integration = await this.integrations.findById(context.integrationId);
     if (!integration || integration.service !== 'avasam') {
       throw new UnrecoverableError(`Avasam integration ${context.integrationId} no longer exists`);
@@ -37,7 +37,7 @@ export class ApplyNotificationHandler implements ICommandHandler<
     }
     let outcome = checkpoint.applied;
     if (!outcome) {
-      outcome = await this.applier.apply(kind, context, settings, items, report);
+      outcome = await this.applier.apply(kind, context, settings, items, report, claim);
       await checkpoint.save(outcome);
     }
     const acknowledged = await this.acknowledger.acknowledge(

@@ -3,65 +3,77 @@ import type { MessageContext } from '../../../common/context';
 import { Env } from '../../../config/env';
 import { AvvyrClient } from '../../avvyr';
 import type { StepReporter } from '../../events';
+import { EntityClaim, inventoryField, inventoryKey, priceKey } from '../../ordering';
 import type { NotificationKind } from '../notifications/notification-kinds';
 import type { NotificationItem } from '../notifications/parse-notification';
 import type { AvasamSettings } from '../settings/avasam-settings';
 import type { AppliedOutcome } from './apply-checkpoint';
-import { ApplyLock } from './apply-lock';
-import { partitionByWatermark } from './partition-by-watermark';
-import { SkuWatermarks } from './sku-watermarks';
+import { partitionByWatermark, SupersededItem } from './partition-by-watermark';
 
 /** Enough of a long list for a person to see what happened; the event's payload has it all. */
 const LISTED = 100;
+const NO_WATERMARKS = new Map<string, Date>();
 
 /**
- * Applies a notification's items to Avvyr behind the staleness guard: under the integration's
- * lock, items older than their SKU's watermark are skipped (reported `superseded`), the rest go
- * to the backend in one call, and only then do the watermarks move.
+ * Applies a notification's items to Avvyr in their SKUs' order, through the same ordering module
+ * as inbound messages (README "Ordering"): within the notification the latest change of a SKU
+ * wins; an item older (by its `updatedOn`) than what was already applied to its SKU and warehouse
+ * or price field is skipped (reported `superseded`); the rest go to the backend in one call, and
+ * only then do the watermarks move.
  */
 @Injectable()
 export class GuardedApplier {
   constructor(
-    private readonly lock: ApplyLock,
-    private readonly watermarks: SkuWatermarks,
     private readonly avvyr: AvvyrClient,
     private readonly env: Env,
   ) {}
 
-  apply(
+  async apply(
     kind: NotificationKind,
     context: MessageContext,
     settings: AvasamSettings,
     items: NotificationItem[],
     report: StepReporter,
+    claim?: EntityClaim,
   ): Promise<AppliedOutcome> {
-    const { integrationId } = context;
-    return this.lock.run(`${integrationId}:${kind}`, async () => {
-      const current = await this.watermarks.read(
-        integrationId,
-        kind,
-        items.map((item) => item.sku),
-      );
-      const { fresh, superseded } = partitionByWatermark(items, current);
-      if (superseded.length) {
-        await report('superseded', {
-          count: superseded.length,
-          items: superseded.slice(0, LISTED),
-        });
-      }
-      if (fresh.length) {
-        const target = this.target(kind, settings);
-        const response = await this.send(kind, fresh, target, context);
-        await this.watermarks.advance(integrationId, kind, fresh, context.messageId);
-        await report('applied', {
-          count: fresh.length,
-          ...target,
-          skus: fresh.slice(0, LISTED).map((item) => item.sku),
-          response,
-        });
-      }
-      return { applied: fresh.length, superseded: superseded.length };
-    });
+    const latest = partitionByWatermark(items, NO_WATERMARKS);
+    const target = this.target(kind, settings);
+    const field = kind === 'stock' ? inventoryField(target.warehouseId) : target.priceField!;
+    const key = kind === 'stock' ? inventoryKey : priceKey;
+    claim?.refine(
+      latest.fresh.map((item) => ({
+        key: key(item.sku),
+        relative: false,
+        fields: [field],
+        atMs: item.updatedOn.getTime(),
+      })),
+    );
+    const fresh = latest.fresh.filter((_, index) => !claim || claim.keeps(index, field));
+    const superseded: SupersededItem[] = [
+      ...latest.superseded,
+      ...(claim?.superseded ?? []).map(({ unit, newerAt, newerMessageId }) => ({
+        sku: latest.fresh[unit].sku,
+        updatedOn: latest.fresh[unit].updatedOn.toISOString(),
+        newerUpdatedOn: newerAt,
+        newerMessageId,
+      })),
+    ];
+    if (superseded.length) {
+      await report('superseded', { count: superseded.length, items: superseded.slice(0, LISTED) });
+    }
+    let response: unknown;
+    if (fresh.length) response = await this.send(kind, fresh, target, context);
+    // Watermarks forward and the SKUs released before the acknowledgement, which may be retried.
+    await claim?.commit();
+    if (fresh.length) {
+      await report('applied', {
+        count: fresh.length,
+        ...target,
+        skus: fresh.slice(0, LISTED).map((item) => item.sku),
+        response,
+      });
+    }
+    return { applied: fresh.length, superseded: superseded.length };
   }
 
   private target(kind: NotificationKind, settings: AvasamSettings) {

@@ -5,6 +5,8 @@ export interface SupersededItem {
   updatedOn: string;
   /** The newer change that wins: already applied, or later in the same notification. */
   newerUpdatedOn: string;
+  /** The message that applied it, when it was an earlier one. */
+  newerMessageId?: string;
 }
 
 export interface Partition {

@@ -20,6 +20,17 @@ export class TimelineEntryResponse {
   @ApiPropertyOptional({ type: StepErrorResponse }) error?: StepErrorResponse;
 }
 
+export class MessageOrderResponse {
+  @ApiProperty({ description: 'Acceptance sequence: a later 202 always has a larger one' })
+  seq: number;
+  @ApiProperty({
+    format: 'date-time',
+    description:
+      "Order time on its entity keys: the message's occurredAt, else when it was accepted",
+  })
+  at: string;
+}
+
 export class EventSummaryResponse {
   @ApiProperty({ format: 'uuid' }) messageId: string;
   @ApiProperty({ enum: ['inbound', 'avasam'] }) source: string;
@@ -35,6 +46,8 @@ export class EventSummaryResponse {
   @ApiPropertyOptional({ type: StepErrorResponse }) lastError?: StepErrorResponse;
   @ApiPropertyOptional({ description: 'What the backend answered' }) result?: unknown;
   @ApiProperty({ format: 'date-time' }) receivedAt: string;
+  @ApiPropertyOptional({ type: MessageOrderResponse, description: 'README "Ordering"' })
+  order?: MessageOrderResponse;
   @ApiPropertyOptional({ format: 'date-time' }) nextAttemptAt?: string;
   @ApiPropertyOptional({ format: 'date-time' }) completedAt?: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;

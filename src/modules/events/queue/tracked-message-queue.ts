@@ -2,12 +2,14 @@ import { OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { Env } from '../../../config/env';
 import type { MessageSource } from '../../../common/context';
 import { FailFastQueue, trackedJobOptions } from '../../../common/queue';
+import type { EntityUnit, MessageOrdering, OrderedMessageRef } from '../../ordering';
 import { MessageQueueAccess, MessageSources } from '../retry/message-sources';
 import type { TrackedJobData } from '../timeline/tracked-job';
 
 /**
  * Producer side of one source's queue (inbound, avasam), and the events module's handle on it
- * (manual retry, peek at a job not projected yet). Registers itself with MessageSources.
+ * (manual retry, peek at a job not projected yet). Registers itself with MessageSources. Every
+ * message is queued with its place in its entity keys' order (README "Ordering").
  */
 export abstract class TrackedMessageQueue
   implements MessageQueueAccess, OnModuleInit, OnApplicationShutdown
@@ -19,10 +21,14 @@ export abstract class TrackedMessageQueue
     queueName: string,
     private readonly env: Env,
     sources: MessageSources,
+    private readonly ordering: MessageOrdering,
   ) {
     this.queue = new FailFastQueue(queueName, env.REDIS_URL, env.QUEUE_PREFIX);
     sources.register(this);
   }
+
+  /** The entity keys a message of this source touches (README "Ordering"). */
+  abstract unitsOf(data: TrackedJobData): EntityUnit[];
 
   async onModuleInit(): Promise<void> {
     await this.queue.open();
@@ -33,20 +39,73 @@ export abstract class TrackedMessageQueue
     await this.queue.close();
   }
 
-  /** Resolves once Redis holds the job (BullMQ keeps the first job of a given id). */
-  async enqueue(data: TrackedJobData): Promise<void> {
-    await this.queue.add(data.action, data, trackedJobOptions(this.env, data.context.messageId));
+  /**
+   * Gives the message its acceptance sequence and order time (`occurredAt` when the source sent
+   * one), then queues its job and its pending entries on its keys in one transaction. Resolves,
+   * with the message as queued, once Redis holds both (BullMQ keeps the first job of an id).
+   */
+  async enqueue(data: TrackedJobData, occurredAt?: string): Promise<TrackedJobData> {
+    const { firstSeq, atMs } = await this.queue.withConnection((redis) =>
+      this.ordering.stamp(redis),
+    );
+    const order = { seq: firstSeq, at: occurredAt ?? new Date(atMs).toISOString() };
+    const queued: TrackedJobData = { ...data, context: { ...data.context, order } };
+    const units = this.unitsOf(queued);
+    await this.queue.addAtomically(
+      queued.action,
+      queued,
+      trackedJobOptions(this.env, queued.context.messageId),
+      (multi, jobKey) => this.ordering.register(multi, jobKey, this.refOf(queued), units),
+    );
+    return queued;
   }
 
   async peek(messageId: string): Promise<TrackedJobData | undefined> {
     return (await this.queue.getJob(messageId))?.data;
   }
 
+  /**
+   * A manual retry keeps the message's original place in its keys' order, so an old absolute
+   * update is superseded by the newer ones already applied rather than applied over them.
+   */
   async requeue(data: TrackedJobData): Promise<void> {
+    let queued = data;
+    if (!queued.context.order) {
+      // Accepted before ordering existed: it takes its place now.
+      const { firstSeq, atMs } = await this.queue.withConnection((r) => this.ordering.stamp(r));
+      queued = {
+        ...data,
+        context: { ...data.context, order: { seq: firstSeq, at: new Date(atMs).toISOString() } },
+      };
+    }
+    const ref = this.refOf(queued);
+    const units = this.unitsOf(queued);
+    await this.queue.withConnection(async (redis) => {
+      const multi = redis.multi();
+      this.ordering.register(multi, '', ref, units, true);
+      await multi.exec();
+    });
     await this.queue.requeue(
-      data.action,
-      data,
-      trackedJobOptions(this.env, data.context.messageId),
+      queued.action,
+      queued,
+      trackedJobOptions(this.env, queued.context.messageId),
     );
+  }
+
+  state(messageId: string): Promise<string> {
+    return this.queue.state(messageId);
+  }
+
+  promote(messageId: string): Promise<boolean> {
+    return this.queue.promote(messageId);
+  }
+
+  refOf(data: TrackedJobData): OrderedMessageRef {
+    return {
+      source: this.source,
+      messageId: data.context.messageId,
+      accountId: data.context.accountId,
+      order: data.context.order!,
+    };
   }
 }

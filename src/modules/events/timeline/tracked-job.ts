@@ -17,6 +17,8 @@ export interface TrackedJobData<P = unknown> {
   run: number;
   /** Attempts made in earlier runs. */
   priorAttempts: number;
+  /** The message this one was last seen waiting for on one of its keys (README "Ordering"). */
+  heldBehind?: string;
 }
 
 /**

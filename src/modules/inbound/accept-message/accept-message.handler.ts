@@ -38,9 +38,9 @@ export class AcceptMessageHandler implements ICommandHandler<
       const earlier = await this.queue.peek(messageId);
       if (earlier) return this.replay(earlier, job);
     }
-    await this.queue.enqueue(job);
+    const queued = await this.queue.enqueue(job, message.occurredAt);
     this.timeline.recordInBackground({
-      context: job.context,
+      context: queued.context,
       source: 'inbound',
       action: job.action,
       entityId: job.entityId,

@@ -11,9 +11,13 @@ export interface ValidInboundMessage {
   action: InboundAction;
   entityId?: string;
   data: Record<string, unknown>;
+  /** The source system's time of the change (ISO 8601), normalised; orders the message's keys. */
+  occurredAt?: string;
 }
 
-const ENVELOPE_FIELDS = new Set(['action', 'entityId', 'data']);
+const ENVELOPE_FIELDS = new Set(['action', 'entityId', 'data', 'occurredAt']);
+/** ISO 8601 date-time with a zone (`Z` or `±hh:mm`), as JSON dates are written. */
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 const MAX_ENTITY_ID_LENGTH = 500;
 
 /**
@@ -31,7 +35,16 @@ export function validateInboundBody(body: unknown): ValidInboundMessage {
     .filter((key) => !ENVELOPE_FIELDS.has(key))
     .map((key) => ({ path: key, message: `property ${key} should not exist` }));
 
-  const { action, entityId, data } = input;
+  const { action, entityId, data, occurredAt } = input;
+  const occurredAtMs =
+    typeof occurredAt === 'string' && ISO_DATE_TIME.test(occurredAt) ? Date.parse(occurredAt) : NaN;
+  if (occurredAt !== undefined && !Number.isFinite(occurredAtMs)) {
+    errors.push({
+      path: 'occurredAt',
+      message:
+        'occurredAt must be an ISO 8601 date-time with a zone, e.g. 2026-12-01T07:15:00.000Z',
+    });
+  }
   if (action === undefined || action === null) {
     errors.push({ path: 'action', message: 'action is required' });
   } else if (!isInboundAction(action)) {
@@ -68,5 +81,6 @@ export function validateInboundBody(body: unknown): ValidInboundMessage {
     action: action as InboundAction,
     ...(entityId !== undefined && { entityId: entityId as string }),
     data: data as Record<string, unknown>,
+    ...(occurredAt !== undefined && { occurredAt: new Date(occurredAtMs).toISOString() }),
   };
 }

@@ -41,6 +41,15 @@ export function inboundRequestSchemas(): Record<string, SchemaObject> {
               : 'Optional identifier of the entity, shown on the event',
           },
           data: { $ref: getSchemaPath(definition.payload) },
+          occurredAt: {
+            type: 'string',
+            format: 'date-time',
+            example: '2026-12-01T07:15:00.000Z',
+            description:
+              "The source system's time of the change. When present it orders the message on its " +
+              'entity keys instead of the time it was accepted (ties by acceptance), so a source ' +
+              'that sends in parallel is still applied in its own order (README "Ordering").',
+          },
         },
         example: SEED_EXAMPLES[action],
       };
