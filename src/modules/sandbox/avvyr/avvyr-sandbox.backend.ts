@@ -23,10 +23,34 @@ export class AvvyrSandboxBackend {
     return { status: 200, body: { updated: items.length } };
   }
 
+  /**
+   * An adjustment names its warehouse, or the SKU's only one: with no warehouse on a SKU stocked
+   * in several, nothing is applied and the answer (422, permanent) names them.
+   */
   adjust(body: { items?: Item[] }): BackendAnswer {
     const items = body.items ?? [];
-    const levels = items.map((item) => {
-      const warehouse = item.warehouseId ?? DEFAULT_WAREHOUSE;
+    const resolved = items.map((item) => {
+      if (item.warehouseId !== undefined) return item.warehouseId;
+      const stocked = Object.keys(this.state.inventory[item.sku] ?? {});
+      return stocked.length <= 1 ? (stocked[0] ?? DEFAULT_WAREHOUSE) : stocked;
+    });
+    const ambiguous = items.flatMap((item, index) => {
+      const warehouses = resolved[index];
+      return Array.isArray(warehouses) ? [{ sku: item.sku, warehouses }] : [];
+    });
+    if (ambiguous.length) {
+      return {
+        status: 422,
+        body: {
+          detail: `warehouseId is required: ${ambiguous
+            .map(({ sku, warehouses }) => `${sku} is stocked in ${warehouses.join(', ')}`)
+            .join('; ')}`,
+          ambiguous,
+        },
+      };
+    }
+    const levels = items.map((item, index) => {
+      const warehouse = resolved[index] as string;
       const skuLevels = (this.state.inventory[item.sku] ??= {});
       skuLevels[warehouse] = (skuLevels[warehouse] ?? 0) + Number(item.adjustment);
       return { sku: item.sku, warehouseId: warehouse, quantity: skuLevels[warehouse] };
