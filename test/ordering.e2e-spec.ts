@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Api } from './support/api';
+import { http, waitFor } from './support/http';
 import { startTestService, TestService } from './support/test-service';
 
 /**
@@ -204,6 +205,41 @@ describe('Ordering: updates land in the order they were sent', () => {
     const done = await api.waitForStatus(other, 'succeeded', 4000);
     expect(steps(done)).not.toContain('held');
     expect((await api.event(held)).body.status).toBe('retrying');
+  });
+
+  it('counts superseded messages and shows how many are held, on /metrics', async () => {
+    const text = (await http<string>(`${service.url}/metrics`)).body;
+    const superseded = text.match(
+      /^avvyr_messages_superseded_total\{source="inbound",action="inventory.set"\} (\d+)$/m,
+    );
+    expect(Number(superseded?.[1])).toBeGreaterThanOrEqual(3);
+    // Every message above has finished: nothing is waiting behind another.
+    expect(text).toMatch(/^avvyr_messages_held 0$/m);
+  });
+
+  it('shows a held message as held, naming the message it waits for, until that one is done', async () => {
+    const item = sku('HELD');
+    await api.injectFault({ action: 'inventory.set', status: 503, times: 1, retryAfterSeconds: 2 });
+    const first = await setLevel(item, 5);
+    await api.waitForStatus(first, 'retrying');
+    const adjustment = await send('inventory.adjust', {
+      items: [{ sku: item, adjustment: 1, warehouseId: 'wh-01' }],
+    });
+    const held = await waitFor(
+      () => api.event(adjustment),
+      (r) => r.status === 200 && steps(r.body).includes('held'),
+      { what: 'the held step' },
+    );
+    expect(held.body.status).toBe('received');
+    expect(step(held.body, 'held').detail).toEqual({
+      behind: first,
+      source: 'inbound',
+      key: `inventory:${item}`,
+    });
+    const gauge = await http<string>(`${service.url}/metrics`);
+    expect(gauge.body).toMatch(/^avvyr_messages_held 1$/m);
+    await api.waitForStatus(adjustment, 'succeeded');
+    expect(await level(item)).toBe(6);
   });
 
   describe('sandbox: an adjustment without a warehouse', () => {

@@ -16,6 +16,7 @@ export class MessageMetricsHandler implements IEventHandler<MessageStepRecorded>
 
   handle({ step }: MessageStepRecorded): void {
     const labels = { source: step.source, action: step.action };
+    if (step.step === 'superseded') this.metrics.messagesSuperseded.inc(labels);
     switch (step.status) {
       case MessageStatus.Received:
         // Run 0 is the original acceptance; a later run is a manual retry.

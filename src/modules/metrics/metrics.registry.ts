@@ -48,6 +48,13 @@ export class MetricsRegistry {
     registers: this.registers,
   });
 
+  readonly messagesSuperseded = new Counter({
+    name: 'avvyr_messages_superseded_total',
+    help: 'Messages some of whose values a newer message on the same entity key had already applied',
+    labelNames: MESSAGE_LABELS,
+    registers: this.registers,
+  });
+
   readonly processingDuration = new Histogram({
     name: 'avvyr_message_processing_duration_seconds',
     help: 'Duration of one processing attempt, by outcome (succeeded, retrying, failed)',

@@ -5,6 +5,7 @@ import IORedis from 'ioredis';
 import { Gauge } from 'prom-client';
 import { REDIS_COMMAND_TIMEOUT_MS } from '../../common/queue';
 import { Env } from '../../config/env';
+import { MessageOrdering } from '../ordering';
 import { MetricsRegistry } from './metrics.registry';
 
 /**
@@ -20,8 +21,19 @@ export class QueueDepthCollector implements OnApplicationBootstrap, OnModuleDest
     private readonly discovery: DiscoveryService,
     private readonly env: Env,
     metrics: MetricsRegistry,
+    ordering: MessageOrdering,
   ) {
     const counts = () => this.counts();
+    const held = () => this.connection?.scard(ordering.parkedKey);
+    new Gauge({
+      name: 'avvyr_messages_held',
+      help: 'Messages waiting behind an earlier message on one of their entity keys (README "Ordering")',
+      registers: [metrics.registry],
+      async collect() {
+        const count = await held()?.catch(() => undefined);
+        if (count !== undefined) this.set(count);
+      },
+    });
     new Gauge({
       name: 'avvyr_queue_jobs',
       help: 'BullMQ jobs per queue and state (depth = waiting + prioritized + delayed)',

@@ -204,12 +204,8 @@ export class MessageOrdering implements OnModuleDestroy {
     await this.redis.eval(UNLOCK, locks.length, ...locks, ref.messageId);
   }
 
-  /** How many messages are waiting behind an earlier one on their key. */
-  heldCount(): Promise<number> {
-    return this.redis.scard(this.parkedKey);
-  }
-
-  private get parkedKey(): string {
+  /** The set of messages waiting behind an earlier one on their key (its size is a gauge). */
+  get parkedKey(): string {
     return `${this.prefix}:parked`;
   }
 
