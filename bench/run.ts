@@ -24,6 +24,8 @@ interface Results {
   ingest?: IngestResult;
   latency?: LatencyResult;
   processing?: ProcessingResult;
+  /** The processing scenario with every message on 10 hot SKUs (ordered per key). */
+  hot?: ProcessingResult;
   growth?: GrowthResult;
   memory: { serviceRssPeakMb: Record<string, number>; redis: Record<string, number> };
 }
@@ -72,7 +74,8 @@ async function main(): Promise<void> {
       await service.child.stop();
       await redis.deletePrefix(names.queuePrefix);
     }
-    if (config.scenarios.includes('processing') || config.scenarios.includes('growth')) {
+    const processes = ['processing', 'hot', 'growth'] as const;
+    if (processes.some((scenario) => config.scenarios.includes(scenario))) {
       await resetDatabase();
       // The sandbox backend runs in a process of its own, as a real backend would, so that our
       // worker does not share its event loop with the backend while the naive worker does not.
@@ -95,6 +98,19 @@ async function main(): Promise<void> {
           () => sampler.stop(),
         );
         results.memory.serviceRssPeakMb.processing = round(sampler.peak('processing'), 1);
+      }
+      if (config.scenarios.includes('hot')) {
+        const active = service;
+        results.hot = await runProcessing(
+          config,
+          active,
+          redis,
+          prefixes.naive,
+          () => sampler.start('hot'),
+          () => sampler.stop(),
+          { hot: 10 },
+        );
+        results.memory.serviceRssPeakMb.hot = round(sampler.peak('hot'), 1);
       }
       if (config.scenarios.includes('growth')) results.growth = await runGrowth(config, service);
       await service.child.stop();
@@ -187,6 +203,7 @@ function toFigures(config: BenchConfig, r: Results, service?: BenchService): Fig
   const ingestCmd = `npm run bench -- --only=ingest  # autocannon -c ${connections} -d ${durationSec} ×${pairs} pairs A/B, 7 seed examples; ours: ${svc}; baseline: node -r ts-node/register/transpile-only bench/baseline/fastify-ingest.ts`;
   const latencyCmd = `npm run bench -- --only=ingest,latency  # open-loop paced load (bench/lib/paced-load.ts), ${r.latency?.targetRate ?? '?'} req/s evenly spaced for ${config.latency.durationSec} s (50% of measured max); then autocannon -c ${connections} --overallRate at the same rate`;
   const procCmd = `npm run bench -- --only=processing --messages=${config.processing.messages}  # ours: ${svc}; baseline: bench/baseline/naive-worker.ts, concurrency ${config.processing.concurrency}`;
+  const hotCmd = `npm run bench -- --only=hot --messages=${config.processing.messages}  # as processing, every SKU of every message on 10 hot SKUs`;
   const growthCmd = `npm run bench -- --only=growth --growth-small=${config.growth.small} --growth-large=${config.growth.large}  # POST /v1/integrations/events/filter, p50 of ${config.growth.samples} requests`;
   const list: Figure[] = [];
   if (r.ingest) {
@@ -292,6 +309,31 @@ function toFigures(config: BenchConfig, r: Results, service?: BenchService): Fig
         op: '>=',
         limit: 2,
       }),
+    );
+  }
+  if (r.hot) {
+    list.push(
+      figure(
+        'processing.hot.ours',
+        'processing ours, 10 hot SKUs',
+        r.hot.ours.messagesPerSec,
+        'msg/s',
+        hotCmd,
+      ),
+      figure(
+        'processing.hot.baseline',
+        'processing naive worker, 10 hot SKUs (unordered)',
+        r.hot.baseline.messagesPerSec,
+        'msg/s',
+        hotCmd,
+      ),
+      figure(
+        'processing.hot.ratio',
+        'processing ratio ours ÷ naive, 10 hot SKUs',
+        r.hot.ratio,
+        '',
+        hotCmd,
+      ),
     );
   }
   const peak = Math.max(0, ...Object.values(r.memory.serviceRssPeakMb));

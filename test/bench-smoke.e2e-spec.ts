@@ -30,6 +30,7 @@ describe('bench smoke', () => {
         'ingest.ratio',
         'latency.p99',
         'processing.ratio',
+        'processing.hot.ratio',
         'memory.rss',
         'memory.redis.after',
         'growth.ratio',

@@ -8,18 +8,40 @@ export function seedMix(): InboundBody[] {
 }
 
 /**
+ * Which entity keys (README "Ordering") the processing messages touch: `unique` gives every
+ * message SKUs and an e-mail of its own (unrelated keys, run fully in parallel); `hot: k` puts
+ * every SKU of every message on k hot SKUs (the contention case: ordered per key).
+ */
+export type KeySpread = 'unique' | { hot: number };
+
+/**
  * `count` messages cycling through the seven actions, each of which succeeds against the
  * sandbox: order.create gets a unique externalId (a repeated one is a permanent 409) and
  * order.update targets an order created beforehand (an unknown id is a permanent 404).
  */
-export function processingMix(count: number, orderIds: string[]): InboundBody[] {
+export function processingMix(
+  count: number,
+  orderIds: string[],
+  keys: KeySpread = 'unique',
+): InboundBody[] {
   const seeds = seedMix();
   return Array.from({ length: count }, (_, i) => {
     const body = structuredClone(seeds[i % seeds.length]);
+    spreadKeys(body.data as Record<string, unknown>, i, keys);
     if (body.action === 'order.create') {
       (body.data as { externalId: string }).externalId = `ERP-ORDER-789-${i}`;
     }
     if (body.action === 'order.update') body.entityId = orderIds[i % orderIds.length];
     return body;
   });
+}
+
+function spreadKeys(data: Record<string, unknown>, i: number, keys: KeySpread): void {
+  const list = (data.items ?? data.products ?? data.lineItems) as { sku: string }[] | undefined;
+  list?.forEach((item, index) => {
+    item.sku = keys === 'unique' ? `${item.sku}-${i}` : `HOT-${(i + index) % keys.hot}`;
+  });
+  if (typeof data.email === 'string' && keys === 'unique') {
+    data.email = data.email.replace('@', `+${i}@`);
+  }
 }

@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq';
 import { INBOUND_QUEUE } from '../../src/modules/inbound/inbound-queue';
 import type { BenchConfig } from '../config';
 import { NodeChild } from '../lib/child';
-import { InboundBody, processingMix } from '../lib/payloads';
+import { InboundBody, KeySpread, processingMix } from '../lib/payloads';
 import { mapPool, pollUntil } from '../lib/pool';
 import { BENCH_ACCOUNT, BenchService } from '../lib/service';
 import { BenchRedis, pendingJobs, withMongo } from '../lib/stores';
@@ -37,10 +37,16 @@ export async function runProcessing(
   naivePrefix: string,
   onOursStart: () => void,
   onOursEnd: () => void,
+  keys: KeySpread = 'unique',
 ): Promise<ProcessingResult> {
   const n = config.processing.messages;
   const orderIds = await createOrders(service, Math.max(1, Math.ceil(n / 7)));
-  const messages = processingMix(n, orderIds);
+  const messages = processingMix(n, orderIds, keys);
+  // Another scenario may have run on this service first: count only this run's successes.
+  const oursBefore = await countSucceeded(service, 'integration_events', {
+    accountId: BENCH_ACCOUNT,
+  });
+  const naiveBefore = await countSucceeded(service, 'naive_events', {});
   log(`processing: ${orderIds.length} sandbox orders created; accepting ${n} messages`);
 
   const ourQueue = redis.queue(service.env.QUEUE_PREFIX, INBOUND_QUEUE);
@@ -50,8 +56,13 @@ export async function runProcessing(
   const acceptSeconds = (Date.now() - acceptStart) / 1000;
   log(`processing: ${n} accepted in ${round(acceptSeconds)} s; resuming our worker`);
   onOursStart();
-  const ours = await drain(ourQueue, n, config.processing.timeoutSec, () =>
-    countSucceeded(service, 'integration_events', { accountId: BENCH_ACCOUNT }),
+  const ours = await drain(
+    ourQueue,
+    n,
+    config.processing.timeoutSec,
+    async () =>
+      (await countSucceeded(service, 'integration_events', { accountId: BENCH_ACCOUNT })) -
+      oursBefore,
   );
   onOursEnd();
   await ourQueue.close();
@@ -79,8 +90,11 @@ export async function runProcessing(
   );
   try {
     await worker.waitUntil(async () => (await naiveQueue.getWorkers()).length > 0, 60_000);
-    const baseline = await drain(naiveQueue, n, config.processing.timeoutSec, () =>
-      countSucceeded(service, 'naive_events', {}),
+    const baseline = await drain(
+      naiveQueue,
+      n,
+      config.processing.timeoutSec,
+      async () => (await countSucceeded(service, 'naive_events', {})) - naiveBefore,
     );
     log(
       `processing naive: ${baseline.messagesPerSec} msg/s (${baseline.succeeded}/${n} succeeded)`,
@@ -89,7 +103,7 @@ export async function runProcessing(
       ours: { ...ours, acceptSeconds: round(acceptSeconds) },
       baseline,
       ratio: ratio(ours.messagesPerSec, baseline.messagesPerSec),
-      mix: 'the seven seed examples in turn; order.create with a unique externalId, order.update on orders created beforehand',
+      mix: `the seven seed examples in turn, ${keys === 'unique' ? 'each message on SKUs and an e-mail of its own' : `every SKU on ${keys.hot} hot SKUs`}; order.create with a unique externalId, order.update on orders created beforehand`,
     };
   } finally {
     await worker.stop();
