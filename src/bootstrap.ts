@@ -17,9 +17,12 @@ import {
 import { setupOpenApi } from './docs/openapi';
 import { setupQueueBoard } from './modules/queue-board';
 import { setupDashboard } from './modules/dashboard';
+import { BATCH_ROUTE } from './modules/inbound/accept-batch/accept-batch.http.controller';
 
 /** Inbound bodies above this are refused with 413 before they are parsed. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
+/** The batch endpoint's limit (up to 1,000 messages). */
+export const BATCH_BODY_LIMIT_BYTES = 5 * 1024 * 1024;
 
 export interface RunningService {
   app: INestApplicationContext;
@@ -78,6 +81,10 @@ export function configureHttp(app: NestFastifyApplication): void {
     }),
   );
   const fastify = app.getHttpAdapter().getInstance();
+  // A route's own bodyLimit wins over the parser's: the batch endpoint takes up to 5 MiB.
+  fastify.addHook('onRoute', (route) => {
+    if (route.url === BATCH_ROUTE) route.bodyLimit = BATCH_BODY_LIMIT_BYTES;
+  });
   // Our own JSON parser, so malformed JSON is a MALFORMED_JSON problem rather than a generic 400.
   fastify.addContentTypeParser(
     'application/json',

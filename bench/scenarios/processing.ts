@@ -154,6 +154,8 @@ function backendUrl(service: BenchService): string {
 
 /** Orders for the order.update messages, created straight in the sandbox backend. */
 async function createOrders(service: BenchService, count: number): Promise<string[]> {
+  // Unique per call: several scenarios create orders on one sandbox backend.
+  const run = Date.now().toString(36);
   return mapPool(
     Array.from({ length: count }, (_, i) => i),
     16,
@@ -165,7 +167,7 @@ async function createOrders(service: BenchService, count: number): Promise<strin
           'content-type': 'application/json',
         },
         body: JSON.stringify({
-          externalId: `BENCH-SEED-ORDER-${i}`,
+          externalId: `BENCH-SEED-ORDER-${run}-${i}`,
           customer: { email: 'customer@example.com' },
           lineItems: [{ sku: 'CHAIR-UNO-BLK', quantity: 1, unitPrice: 4990 }],
         }),

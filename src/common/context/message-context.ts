@@ -11,6 +11,8 @@ export interface MessageContext {
    * order time (`occurredAt`, else the acceptance time). Set when it is queued.
    */
   order?: { seq: number; at: string };
+  /** The batch it was sent in (`POST /integrations/custom/inbound/batch`), if any. */
+  batchId?: string;
 }
 
 /** Where a message came from: the Custom Inbound API or an Avasam webhook. */
@@ -39,6 +41,7 @@ export function storedMessageContext(event: {
   accountId: string;
   receivedAt: Date | string;
   order?: { seq: number; at: Date | string };
+  batchId?: string;
 }): MessageContext {
   return {
     messageId: event.messageId,
@@ -46,6 +49,7 @@ export function storedMessageContext(event: {
     integrationId: event.integrationId,
     accountId: event.accountId,
     receivedAt: new Date(event.receivedAt).toISOString(),
+    ...(event.batchId && { batchId: event.batchId }),
     ...(event.order && {
       order: { seq: event.order.seq, at: new Date(event.order.at).toISOString() },
     }),

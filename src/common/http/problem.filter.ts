@@ -14,7 +14,7 @@ const FASTIFY_ERRORS: Record<string, { status: number; code: ErrorCode; detail: 
   FST_ERR_CTP_BODY_TOO_LARGE: {
     status: 413,
     code: ErrorCode.PayloadTooLarge,
-    detail: 'The request body is larger than the 1 MiB limit.',
+    detail: 'The request body is larger than the limit (1 MiB; 5 MiB for the batch endpoint).',
   },
   FST_ERR_CTP_INVALID_MEDIA_TYPE: {
     status: 415,

@@ -48,7 +48,7 @@ const DESCRIPTIONS: Record<number, string> = {
   403: 'Forbidden (e.g. a disabled integration)',
   404: 'Not found (or belongs to another account)',
   409: 'Conflict with the current state',
-  413: 'Body over 1 MiB',
+  413: 'Body over the limit (1 MiB; 5 MiB for the batch endpoint)',
   415: 'Body is not application/json',
   500: 'Unexpected error (no details are leaked)',
   503: 'A dependency (Redis, MongoDB) is unavailable; retry with backoff',

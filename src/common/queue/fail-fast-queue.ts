@@ -53,27 +53,36 @@ export class FailFastQueue<T> {
   }
 
   /**
-   * Adds a job and `extra` commands in one Redis transaction (MULTI/EXEC): both happen or
-   * neither does. `extra` receives the transaction and the job's Redis key.
+   * Adds jobs, each with `extra` commands, in one Redis transaction (MULTI/EXEC): all of it
+   * happens or none does. `extra` receives the transaction and the job's Redis key.
    */
   async addAtomically(
-    name: string,
-    data: T,
-    options: JobsOptions & { jobId: string },
-    extra: (multi: ChainableCommander, jobKey: string) => void,
+    jobs: {
+      name: string;
+      data: T;
+      options: JobsOptions & { jobId: string };
+      extra: (multi: ChainableCommander, jobKey: string) => void;
+    }[],
   ): Promise<void> {
     try {
       const client = await this.queue.client;
       const multi = (client as unknown as IORedis).multi();
-      extra(multi, this.queue.toKey(options.jobId));
-      const job = new Job(this.queue as never, name, data, options, options.jobId);
-      // Job.addJob queues BullMQ's own add script on the transaction (as its FlowProducer does).
-      await job.addJob(multi as never);
+      for (const { name, data, options, extra } of jobs) {
+        extra(multi, this.queue.toKey(options.jobId));
+        const job = new Job(this.queue as never, name, data, options, options.jobId);
+        // Job.addJob queues BullMQ's own add script on the transaction (as its FlowProducer does).
+        await job.addJob(multi as never);
+      }
       const results = await multi.exec();
       const failed = results?.find(([error]) => error);
       if (!results || failed) throw failed?.[0] ?? new Error('transaction aborted');
     } catch (error) {
-      this.logger.error(`Could not queue job ${options.jobId}: ${(error as Error).message}`);
+      this.logger.error(
+        `Could not queue job(s) ${jobs
+          .map((j) => j.options.jobId)
+          .join(', ')
+          .slice(0, 200)}: ${(error as Error).message}`,
+      );
       throw new ServiceUnavailableError(
         ErrorCode.QueueUnavailable,
         'The message queue is unavailable; nothing was accepted. Retry with backoff.',

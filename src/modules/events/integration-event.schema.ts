@@ -75,6 +75,10 @@ export class IntegrationEvent {
   @Prop({ type: MongooseSchema.Types.Mixed })
   order?: { seq: number; at: Date };
 
+  /** The batch it was sent in (`POST /integrations/custom/inbound/batch`), if any. */
+  @Prop()
+  batchId?: string;
+
   @Prop()
   nextAttemptAt?: Date;
 

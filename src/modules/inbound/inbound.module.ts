@@ -6,6 +6,8 @@ import { EventsModule } from '../events';
 import { IntegrationsModule } from '../integrations';
 import { AcceptMessageController } from './accept-message/accept-message.http.controller';
 import { AcceptMessageHandler } from './accept-message/accept-message.handler';
+import { AcceptBatchController } from './accept-batch/accept-batch.http.controller';
+import { AcceptBatchHandler } from './accept-batch/accept-batch.handler';
 import { actionCommandHandlers } from './actions/action-registry';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeyStrategy } from './auth/api-key.strategy';
@@ -13,7 +15,7 @@ import { INBOUND_QUEUE } from './inbound-queue';
 import { InboundQueueService } from './inbound-queue.service';
 import { InboundProcessor } from './inbound.processor';
 
-const commandHandlers = [AcceptMessageHandler, ...actionCommandHandlers];
+const commandHandlers = [AcceptMessageHandler, AcceptBatchHandler, ...actionCommandHandlers];
 const auth = [ApiKeyStrategy, ApiKeyGuard];
 
 @Module({})
@@ -29,7 +31,7 @@ export class InboundModule {
         AvvyrModule,
         BullModule.registerQueue({ name: INBOUND_QUEUE }),
       ],
-      controllers: [AcceptMessageController],
+      controllers: [AcceptMessageController, AcceptBatchController],
       providers: [
         ...commandHandlers,
         ...auth,

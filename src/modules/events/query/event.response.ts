@@ -48,6 +48,8 @@ export class EventSummaryResponse {
   @ApiProperty({ format: 'date-time' }) receivedAt: string;
   @ApiPropertyOptional({ type: MessageOrderResponse, description: 'README "Ordering"' })
   order?: MessageOrderResponse;
+  @ApiPropertyOptional({ format: 'uuid', description: 'The batch it was sent in, if any' })
+  batchId?: string;
   @ApiPropertyOptional({ format: 'date-time' }) nextAttemptAt?: string;
   @ApiPropertyOptional({ format: 'date-time' }) completedAt?: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;

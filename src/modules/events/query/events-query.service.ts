@@ -81,6 +81,7 @@ export class EventsQueryService {
           payload: job.payload,
           receivedAt: new Date(job.context.receivedAt),
           updatedAt: new Date(job.context.receivedAt),
+          ...(job.context.batchId && { batchId: job.context.batchId }),
           ...(job.context.order && {
             order: { seq: job.context.order.seq, at: new Date(job.context.order.at) },
           }),

@@ -45,17 +45,35 @@ export abstract class TrackedMessageQueue
    * with the message as queued, once Redis holds both (BullMQ keeps the first job of an id).
    */
   async enqueue(data: TrackedJobData, occurredAt?: string): Promise<TrackedJobData> {
+    const [queued] = await this.enqueueMany([{ data, occurredAt }]);
+    return queued;
+  }
+
+  /**
+   * Several messages in two round trips: consecutive sequence numbers in array order (so order
+   * inside a batch is the array's), then every job and pending entry in one transaction: all of
+   * them are queued, or none.
+   */
+  async enqueueMany(
+    messages: { data: TrackedJobData; occurredAt?: string }[],
+  ): Promise<TrackedJobData[]> {
+    if (!messages.length) return [];
     const { firstSeq, atMs } = await this.queue.withConnection((redis) =>
-      this.ordering.stamp(redis),
+      this.ordering.stamp(redis, messages.length),
     );
-    const order = { seq: firstSeq, at: occurredAt ?? new Date(atMs).toISOString() };
-    const queued: TrackedJobData = { ...data, context: { ...data.context, order } };
-    const units = this.unitsOf(queued);
+    const acceptedAt = new Date(atMs).toISOString();
+    const queued = messages.map(({ data, occurredAt }, index) => ({
+      ...data,
+      context: { ...data.context, order: { seq: firstSeq + index, at: occurredAt ?? acceptedAt } },
+    }));
     await this.queue.addAtomically(
-      queued.action,
-      queued,
-      trackedJobOptions(this.env, queued.context.messageId),
-      (multi, jobKey) => this.ordering.register(multi, jobKey, this.refOf(queued), units),
+      queued.map((data) => ({
+        name: data.action,
+        data,
+        options: trackedJobOptions(this.env, data.context.messageId),
+        extra: (multi, jobKey) =>
+          this.ordering.register(multi, jobKey, this.refOf(data), this.unitsOf(data)),
+      })),
     );
     return queued;
   }

@@ -134,6 +134,7 @@ function identityFields(step: MessageStep): Record<string, unknown> {
     correlationId: context.correlationId,
     action: step.action,
     receivedAt: new Date(context.receivedAt),
+    ...(context.batchId && { batchId: context.batchId }),
     ...(context.order && { order: { seq: context.order.seq, at: new Date(context.order.at) } }),
     ...(step.entityId !== undefined && { entityId: step.entityId }),
     ...(step.externalId !== undefined && { externalId: step.externalId }),

@@ -57,11 +57,7 @@ export class AcceptMessageHandler implements ICommandHandler<
 
   /** Same Idempotency-Key as an earlier request: already queued, once. */
   private replay(earlier: TrackedJobData, job: TrackedJobData): AcceptedMessage {
-    if (
-      earlier.action !== job.action ||
-      earlier.entityId !== job.entityId ||
-      !isDeepStrictEqual(earlier.payload, job.payload)
-    ) {
+    if (!isSameRequest(earlier, job)) {
       throw new DomainError(
         ErrorCode.Conflict,
         409,
@@ -70,6 +66,15 @@ export class AcceptMessageHandler implements ICommandHandler<
     }
     return { messageId: earlier.context.messageId };
   }
+}
+
+/** Whether a resend under an Idempotency-Key is the request that was queued under it. */
+export function isSameRequest(earlier: TrackedJobData, job: TrackedJobData): boolean {
+  return (
+    earlier.action === job.action &&
+    earlier.entityId === job.entityId &&
+    isDeepStrictEqual(earlier.payload, job.payload)
+  );
 }
 
 /** A UUID-shaped id derived from the integration and the caller's key (stable across retries). */
