@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { mongoBaseUriOf, redisUrlOf } from '../src/config/local-services';
 
-export const SCENARIOS = ['ingest', 'latency', 'processing', 'hot', 'growth'] as const;
+export const SCENARIOS = ['ingest', 'latency', 'batch', 'processing', 'hot', 'growth'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 /** Every size and duration of a run; the smoke shrinks them so CI spends seconds, not minutes. */

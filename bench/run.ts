@@ -18,12 +18,14 @@ import { BenchRedis, dropDatabase } from './lib/stores';
 import { IngestResult, IngestTarget, log, runIngest } from './scenarios/ingest';
 import { LatencyResult, runLatency } from './scenarios/latency';
 import { ProcessingResult, runProcessing } from './scenarios/processing';
+import { BatchResult, runBatch } from './scenarios/batch';
 import { GrowthResult, runGrowth } from './scenarios/growth';
 
 interface Results {
   ingest?: IngestResult;
   latency?: LatencyResult;
   processing?: ProcessingResult;
+  batch?: BatchResult;
   /** The processing scenario with every message on 10 hot SKUs (ordered per key). */
   hot?: ProcessingResult;
   growth?: GrowthResult;
@@ -63,7 +65,8 @@ async function main(): Promise<void> {
   const resetDatabase = () => dropDatabase(mongoUri(config.mongoBaseUri, names.database));
 
   try {
-    if (config.scenarios.includes('ingest') || config.scenarios.includes('latency')) {
+    const edges = ['ingest', 'latency', 'batch'] as const;
+    if (edges.some((scenario) => config.scenarios.includes(scenario))) {
       await resetDatabase();
       service = await startService(config, names, `${run || 'bench'}-ingest`);
       log(`service started at ${service.url}`);
@@ -185,6 +188,7 @@ async function ingestAndLatency(
       pid: () => baseline.pid,
     };
     if (config.scenarios.includes('ingest')) results.ingest = await runIngest(config, [ours, bare]);
+    if (config.scenarios.includes('batch')) results.batch = await runBatch(config, ours, bare);
     if (config.scenarios.includes('latency')) {
       const max = results.ingest?.ours.requestsPerSec ?? 1000;
       results.latency = await runLatency(config, ours, max);
@@ -203,6 +207,7 @@ function toFigures(config: BenchConfig, r: Results, service?: BenchService): Fig
   const ingestCmd = `npm run bench -- --only=ingest  # autocannon -c ${connections} -d ${durationSec} ×${pairs} pairs A/B, 7 seed examples; ours: ${svc}; baseline: node -r ts-node/register/transpile-only bench/baseline/fastify-ingest.ts`;
   const latencyCmd = `npm run bench -- --only=ingest,latency  # open-loop paced load (bench/lib/paced-load.ts), ${r.latency?.targetRate ?? '?'} req/s evenly spaced for ${config.latency.durationSec} s (50% of measured max); then autocannon -c ${connections} --overallRate at the same rate`;
   const procCmd = `npm run bench -- --only=processing --messages=${config.processing.messages}  # ours: ${svc}; baseline: bench/baseline/naive-worker.ts, concurrency ${config.processing.concurrency}`;
+  const batchCmd = `npm run bench -- --only=batch  # autocannon -c 4 -d ${durationSec} ×${pairs} on /batch, ${500} seed messages per request; single: autocannon -c ${connections} on our single endpoint; baseline: bench/baseline/fastify-ingest.ts /batch (one addBulk)`;
   const hotCmd = `npm run bench -- --only=hot --messages=${config.processing.messages}  # as processing, every SKU of every message on 10 hot SKUs`;
   const growthCmd = `npm run bench -- --only=growth --growth-small=${config.growth.small} --growth-large=${config.growth.large}  # POST /v1/integrations/events/filter, p50 of ${config.growth.samples} requests`;
   const list: Figure[] = [];
@@ -309,6 +314,42 @@ function toFigures(config: BenchConfig, r: Results, service?: BenchService): Fig
         op: '>=',
         limit: 2,
       }),
+    );
+  }
+  if (r.batch) {
+    list.push(
+      figure(
+        'batch.ours.msgps',
+        `batch ours (${r.batch.batchSize} per request)`,
+        r.batch.oursBatchMsgPerSec,
+        'msg/s',
+        batchCmd,
+      ),
+      figure(
+        'batch.single.rps',
+        'single endpoint ours, same run',
+        r.batch.oursSingleRps,
+        'req/s',
+        batchCmd,
+      ),
+      figure(
+        'batch.baseline.msgps',
+        'batch bare Fastify + addBulk',
+        r.batch.baselineBatchMsgPerSec,
+        'msg/s',
+        batchCmd,
+      ),
+      figure('batch.ratio', 'batch msg/s ÷ single req/s (ours)', r.batch.ratio, '', batchCmd, {
+        op: '>=',
+        limit: 10,
+      }),
+      figure(
+        'batch.baselineRatio',
+        'batch ours ÷ bare addBulk',
+        r.batch.baselineRatio,
+        '',
+        batchCmd,
+      ),
     );
   }
   if (r.hot) {

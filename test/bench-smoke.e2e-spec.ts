@@ -31,6 +31,8 @@ describe('bench smoke', () => {
         'latency.p99',
         'processing.ratio',
         'processing.hot.ratio',
+        'batch.ratio',
+        'batch.baselineRatio',
         'memory.rss',
         'memory.redis.after',
         'growth.ratio',
