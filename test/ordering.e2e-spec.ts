@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Queue } from 'bullmq';
 import { Api } from './support/api';
 import { http, waitFor } from './support/http';
 import { startTestService, TestService } from './support/test-service';
@@ -13,7 +14,7 @@ describe('Ordering: updates land in the order they were sent', () => {
   let apiKey: string;
 
   beforeAll(async () => {
-    service = await startTestService({ RETRY_ATTEMPTS: '6' });
+    service = await startTestService({ RETRY_ATTEMPTS: '6', ORDERING_RECHECK_MS: '1000' });
     api = await Api.forAccount(service, 'acc-ordering');
     ({ apiKey } = await api.newCustomIntegration());
   });
@@ -241,6 +242,35 @@ describe('Ordering: updates land in the order they were sent', () => {
     await api.waitForStatus(adjustment, 'succeeded');
     expect(await level(item)).toBe(6);
   });
+
+  it('a message whose job was deleted by hand does not hold its key for ever', async () => {
+    const item = sku('DELETED');
+    await api.injectFault({
+      action: 'inventory.set',
+      status: 503,
+      times: 1,
+      retryAfterSeconds: 600,
+    });
+    const doomed = await setLevel(item, 50);
+    await api.waitForStatus(doomed, 'retrying');
+    const next = await send('inventory.adjust', {
+      items: [{ sku: item, adjustment: 2, warehouseId: 'wh-01' }],
+    });
+    await waitFor(
+      () => api.event(next),
+      (r) => r.status === 200 && steps(r.body).includes('held'),
+      { what: 'the adjustment held behind the retrying set' },
+    );
+    // An operator deletes the retrying job (Bull Board): its entry on the key is orphaned.
+    const queue = new Queue('inbound', {
+      connection: { url: service.env.REDIS_URL },
+      prefix: service.env.QUEUE_PREFIX,
+    });
+    await (await queue.getJob(doomed))!.remove();
+    await queue.close();
+    await api.waitForStatus(next, 'succeeded', 30_000);
+    expect(await level(item)).toBe(2);
+  }, 40_000);
 
   describe('sandbox: an adjustment without a warehouse', () => {
     it('adjusts the SKU’s only warehouse', async () => {

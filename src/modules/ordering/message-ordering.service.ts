@@ -164,6 +164,17 @@ export class MessageOrdering implements OnModuleDestroy {
   }
 
   /**
+   * How long (ms) `member` has been seen with a job that will not run again, counted from the
+   * first time any worker saw it so (shared through Redis, forgotten after two minutes).
+   */
+  async goneForMs(member: string): Promise<number> {
+    const key = `${this.prefix}:gone:${member}`;
+    const now = Date.now();
+    if ((await this.redis.set(key, now, 'PX', 120_000, 'NX')) === 'OK') return 0;
+    return now - Number((await this.redis.get(key)) ?? now);
+  }
+
+  /**
    * Takes a message off one key without it having run: its job is gone or failed for good
    * without releasing (a crash at the wrong moment). Returns the messages held behind it.
    */

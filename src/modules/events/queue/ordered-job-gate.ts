@@ -17,6 +17,11 @@ import type { TrackedJobData } from '../timeline/tracked-job';
 const GONE = new Set(['missing', 'completed', 'failed', 'unknown']);
 /** How many orphaned entries one admission clears before it waits like any other. */
 const ORPHANS_PER_ADMISSION = 3;
+/**
+ * An entry counts as orphaned only once its job has been seen gone for this long: a manual retry
+ * registers the message a moment before its job leaves the failed set (or is added again).
+ */
+const ORPHAN_GRACE_MS = 10_000;
 
 /**
  * Runs a tracked job in its entity keys' order (README "Ordering"). A message that must wait
@@ -88,11 +93,14 @@ export class OrderedJobGate {
     }
   }
 
-  /** An entry whose job is gone or finished without releasing it (a crash at the wrong moment). */
+  /**
+   * An entry whose job is gone or finished without releasing it (a crash at the wrong moment, a
+   * job BullMQ failed as stalled, a job deleted by hand), seen so for ORPHAN_GRACE_MS.
+   */
   private async isOrphan(held: HeldBehind): Promise<boolean> {
     const source = this.sources.get(held.blocker.source);
-    if (!source) return false;
-    return GONE.has(await source.state(held.blocker.messageId));
+    if (!source || !GONE.has(await source.state(held.blocker.messageId))) return false;
+    return (await this.ordering.goneForMs(held.blocker.member)) >= ORPHAN_GRACE_MS;
   }
 
   private async park(
