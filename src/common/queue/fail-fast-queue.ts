@@ -63,6 +63,9 @@ export class FailFastQueue<T> {
       const state = await existing.getState();
       if (state === 'failed') {
         await existing.updateData(data);
+        // BullMQ never resets a job's stalled count: without this, a job it failed as stalled
+        // too often would fail again at its next stall, however long ago the earlier ones were.
+        await this.connection.hdel(this.queue.toKey(options.jobId), 'stc');
         // A new run counts its attempts from 1 (earlier runs are in the data) with a full budget.
         await existing.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
         return;
@@ -77,6 +80,20 @@ export class FailFastQueue<T> {
       await existing.remove();
     }
     await this.add(name, data, options);
+  }
+
+  /** The BullMQ state of a job (`failed`, `active`, …), `missing` when there is none. */
+  async getState(jobId: string): Promise<string> {
+    const job = await this.getJob(jobId);
+    if (!job) return 'missing';
+    try {
+      return await job.getState();
+    } catch {
+      throw new ServiceUnavailableError(
+        ErrorCode.QueueUnavailable,
+        'The message queue is unavailable.',
+      );
+    }
   }
 
   async getJob(jobId: string): Promise<Job<T> | undefined> {

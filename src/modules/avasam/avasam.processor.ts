@@ -3,8 +3,8 @@ import { CommandBus } from '@nestjs/cqrs';
 import { Job, UnrecoverableError } from 'bullmq';
 import { Env } from '../../config/env';
 import { DomainError } from '../../common/errors';
-import { backoffStrategy, DrainingWorkerHost } from '../../common/queue';
-import { TrackedJobData, TrackedJobRunner } from '../events';
+import { DrainingWorkerHost, WORKER_OPTIONS } from '../../common/queue';
+import { StalledJobRecorder, TrackedJobData, TrackedJobRunner } from '../events';
 import { JobProgressCheckpoint } from './apply-notification/apply-checkpoint';
 import { ApplyNotificationCommand } from './apply-notification/apply-notification.command';
 import { AVASAM_QUEUE } from './avasam-queue';
@@ -12,14 +12,19 @@ import { kindOfAction } from './notifications/notification-kinds';
 import { parseNotification } from './notifications/parse-notification';
 
 /** Thin: job → ApplyNotificationCommand, with its steps recorded and retries as inbound. */
-@Processor(AVASAM_QUEUE, { settings: { backoffStrategy } })
+@Processor(AVASAM_QUEUE, WORKER_OPTIONS)
 export class AvasamProcessor extends DrainingWorkerHost {
   constructor(
     private readonly commandBus: CommandBus,
     private readonly runner: TrackedJobRunner,
+    private readonly stalled: StalledJobRecorder,
     env: Env,
   ) {
     super(env);
+  }
+
+  protected failedWithoutRunning(job: Job<TrackedJobData>, reason: string): Promise<void> {
+    return this.stalled.recordFailure(job, reason);
   }
 
   process(job: Job<TrackedJobData>): Promise<unknown> {

@@ -8,11 +8,12 @@ import { MessageSources } from './retry/message-sources';
 import { RetryEventHandler } from './retry/retry-event.handler';
 import { MessageTimeline } from './timeline/message-timeline';
 import { ProjectionWriter } from './timeline/projection-writer';
+import { StalledJobRecorder } from './timeline/stalled-job';
 import { TrackedJobRunner } from './timeline/tracked-job';
 
 const commandHandlers = [RetryEventHandler];
 const projections = [ProjectionWriter, MessageTimeline];
-const services = [EventsQueryService, MessageSources, TrackedJobRunner];
+const services = [EventsQueryService, MessageSources, TrackedJobRunner, StalledJobRecorder];
 
 @Module({
   imports: [
@@ -21,6 +22,12 @@ const services = [EventsQueryService, MessageSources, TrackedJobRunner];
   ],
   controllers: [EventsController],
   providers: [...commandHandlers, ...projections, ...services],
-  exports: [MessageTimeline, MessageSources, TrackedJobRunner, EventsQueryService],
+  exports: [
+    MessageTimeline,
+    MessageSources,
+    TrackedJobRunner,
+    StalledJobRecorder,
+    EventsQueryService,
+  ],
 })
 export class EventsModule {}

@@ -2,21 +2,26 @@ import { Processor } from '@nestjs/bullmq';
 import { CommandBus } from '@nestjs/cqrs';
 import { Job, UnrecoverableError } from 'bullmq';
 import { Env } from '../../config/env';
-import { backoffStrategy, DrainingWorkerHost } from '../../common/queue';
-import { TrackedJobData, TrackedJobRunner } from '../events';
+import { DrainingWorkerHost, WORKER_OPTIONS } from '../../common/queue';
+import { StalledJobRecorder, TrackedJobData, TrackedJobRunner } from '../events';
 import { INBOUND_ACTIONS, isInboundAction } from './actions/action-registry';
 import { validatePayload } from './actions/validate-payload';
 import { INBOUND_QUEUE } from './inbound-queue';
 
 /** Thin: job → the action's command on the CommandBus, with its steps recorded. */
-@Processor(INBOUND_QUEUE, { settings: { backoffStrategy } })
+@Processor(INBOUND_QUEUE, WORKER_OPTIONS)
 export class InboundProcessor extends DrainingWorkerHost {
   constructor(
     private readonly commandBus: CommandBus,
     private readonly runner: TrackedJobRunner,
+    private readonly stalled: StalledJobRecorder,
     env: Env,
   ) {
     super(env);
+  }
+
+  protected failedWithoutRunning(job: Job<TrackedJobData>, reason: string): Promise<void> {
+    return this.stalled.recordFailure(job, reason);
   }
 
   process(job: Job<TrackedJobData>): Promise<unknown> {

@@ -42,6 +42,10 @@ export abstract class TrackedMessageQueue
     return (await this.queue.getJob(messageId))?.data;
   }
 
+  jobState(messageId: string): Promise<string> {
+    return this.queue.getState(messageId);
+  }
+
   async requeue(data: TrackedJobData): Promise<void> {
     await this.queue.requeue(
       data.action,

@@ -9,6 +9,8 @@ export interface MessageQueueAccess {
   requeue(job: TrackedJobData): Promise<void>;
   /** The queued job of a message whose event is not projected yet (the job is the truth). */
   peek(messageId: string): Promise<TrackedJobData | undefined>;
+  /** The BullMQ state of the message's job (`failed`, `active`, …, or `missing`). */
+  jobState(messageId: string): Promise<string>;
 }
 
 /** Registry filled at start-up by the inbound and avasam modules. */
