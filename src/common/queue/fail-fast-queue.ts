@@ -5,6 +5,17 @@ import { DomainError, ErrorCode, ServiceUnavailableError } from '../errors';
 
 /** How long an HTTP request may wait on Redis before it is answered 503. */
 export const REDIS_COMMAND_TIMEOUT_MS = 800;
+/**
+ * After an add whose outcome is unknown (timed out, or the connection dropped once it was sent),
+ * how long the queue keeps asking Redis whether the job is there before it says it cannot tell.
+ */
+export const QUEUE_OUTCOME_CHECK_MS = 2000;
+const OUTCOME_POLL_MS = 100;
+
+/** ioredis refused the command before sending it: Redis never saw it. */
+function neverSent(error: unknown): boolean {
+  return /Stream isn't writeable/.test((error as Error)?.message ?? '');
+}
 
 /**
  * A BullMQ producer for HTTP edges: its Redis connection has no offline queue and a command
@@ -40,16 +51,47 @@ export class FailFastQueue<T> {
     this.connection.disconnect();
   }
 
-  async add(name: string, data: T, options: JobsOptions): Promise<Job<T>> {
+  /**
+   * Resolves once Redis holds the job. A 503 QUEUE_UNAVAILABLE is only thrown when the job is
+   * known not to be there; when Redis cannot tell within QUEUE_OUTCOME_CHECK_MS, the error says
+   * so (QUEUE_OUTCOME_UNKNOWN).
+   */
+  async add(name: string, data: T, options: JobsOptions & { jobId: string }): Promise<Job<T>> {
     try {
       return (await this.queue.add(name as never, data as never, options)) as Job<T>;
     } catch (error) {
       this.logger.error(`Could not queue job ${options.jobId}: ${(error as Error).message}`);
-      throw new ServiceUnavailableError(
-        ErrorCode.QueueUnavailable,
-        'The message queue is unavailable; nothing was accepted. Retry with backoff.',
-      );
+      if (neverSent(error)) throw nothingQueued();
+      return this.outcomeOf(options.jobId);
     }
+  }
+
+  /**
+   * The add was sent but not answered in time (Redis slow, paused or gone mid-command): it may
+   * still have been applied. A read on the same connection is answered only after it, so the
+   * first answer tells: the job is there (then it was queued) or it is not (then it never will
+   * be). Polled until QUEUE_OUTCOME_CHECK_MS.
+   */
+  private async outcomeOf(jobId: string): Promise<Job<T>> {
+    const deadline = Date.now() + QUEUE_OUTCOME_CHECK_MS;
+    do {
+      const job = await (this.queue.getJob(jobId) as Promise<Job<T> | undefined>).then(
+        (found) => found ?? null,
+        () => undefined,
+      );
+      if (job) {
+        this.logger.warn(`Job ${jobId} was queued after all`);
+        return job;
+      }
+      if (job === null) throw nothingQueued();
+      await new Promise((resolve) => setTimeout(resolve, OUTCOME_POLL_MS));
+    } while (Date.now() < deadline);
+    throw new ServiceUnavailableError(
+      ErrorCode.QueueOutcomeUnknown,
+      'The message queue did not answer in time: the message may or may not have been accepted. ' +
+        'Resend it with the same Idempotency-Key (a message is queued once per key); without ' +
+        'one, a resend may be processed twice.',
+    );
   }
 
   /**
@@ -106,4 +148,11 @@ export class FailFastQueue<T> {
       );
     }
   }
+}
+
+function nothingQueued(): ServiceUnavailableError {
+  return new ServiceUnavailableError(
+    ErrorCode.QueueUnavailable,
+    'The message queue is unavailable; nothing was accepted. Retry with backoff.',
+  );
 }
