@@ -1,4 +1,4 @@
-import { Queue, Worker } from 'bullmq';
+import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Api } from './support/api';
 import { waitFor } from './support/http';
 import { startTestService, TestService } from './support/test-service';
@@ -98,6 +98,33 @@ describe('Stalled jobs: a job whose workers died is recovered, or failed visibly
       expect(await appliedCalls(messageId)).toHaveLength(1);
     } finally {
       // Not close(): that drops the database and queue keys it shares with the API service.
+      await worker.running.close();
+    }
+  });
+
+  it('a message whose job failed is retryable even if its event never heard of the failure', async () => {
+    const accepted = await api.send(apiKey, SEED_EXAMPLES['inventory.adjust']);
+    const messageId: string = accepted.body.messageId;
+    // Failed in Redis by someone else than our processor: the event still says `received`.
+    const outsider = new Worker(INBOUND_QUEUE, null, {
+      connection: { url: apiService.env.REDIS_URL },
+      prefix: apiService.env.QUEUE_PREFIX,
+    });
+    try {
+      const job = await outsider.getNextJob('outsider-token');
+      expect(job?.id).toBe(messageId);
+      await job!.moveToFailed(new UnrecoverableError('lost outcome'), 'outsider-token');
+    } finally {
+      await outsider.close();
+    }
+    expect((await api.waitForStatus(messageId, 'received')).status).toBe('received');
+
+    const retried = await api.retry(messageId);
+    expect(retried.status).toBe(202);
+    const worker = await startWorker();
+    try {
+      await api.waitForStatus(messageId, 'succeeded');
+    } finally {
       await worker.running.close();
     }
   });
