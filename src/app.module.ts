@@ -5,6 +5,7 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { AppConfigModule } from './config/app-config.module';
 import { Env } from './config/env';
 import { RedisPolicyCheck } from './common/queue/redis-policy.check';
+import { STORE_SELECTION_TIMEOUT_MS } from './common/errors';
 import { AvasamModule } from './modules/avasam';
 import { AvvyrModule } from './modules/avvyr';
 import { EventRetentionModule, EventsModule } from './modules/events';
@@ -29,7 +30,10 @@ export class AppModule {
         AppConfigModule.forRoot(env),
         LoggingModule.forRoot(env),
         CqrsModule.forRoot(),
-        MongooseModule.forRoot(env.MONGODB_URI, { serverSelectionTimeoutMS: 5000 }),
+        MongooseModule.forRoot(env.MONGODB_URI, {
+          // A stopped store is a fast 503 STORE_UNAVAILABLE, never a request hanging on it.
+          serverSelectionTimeoutMS: STORE_SELECTION_TIMEOUT_MS,
+        }),
         BullModule.forRoot({
           prefix: env.QUEUE_PREFIX,
           connection: {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import mongoose, { Connection, Model } from 'mongoose';
+import { Logger } from '@nestjs/common';
+import mongoose, { Connection, Model, mongo } from 'mongoose';
 import { testMongoUri } from './support/test-service';
 import {
   IntegrationEvent,
@@ -49,8 +50,14 @@ describe('ProjectionWriter on the real store', () => {
       ...partial,
     };
   }
+  // As the inbound API records it: at the message's receivedAt.
   const received = (id: string) =>
-    step(id, 'received', { status: MessageStatus.Received, attempt: 0, totalAttempts: 0 });
+    step(id, 'received', {
+      status: MessageStatus.Received,
+      attempt: 0,
+      totalAttempts: 0,
+      at: new Date('2026-11-29T10:00:00.000Z'),
+    });
   const processing = (id: string, attempt = 1) =>
     step(id, 'processing', {
       status: MessageStatus.Processing,
@@ -127,7 +134,8 @@ describe('ProjectionWriter on the real store', () => {
       accountId: 'acc-writer',
       payload: { items: [{ sku: 'A', price: 1 }] },
     });
-    expect(steps(doc)).toEqual(['processing']);
+    // An inbound processing step restores the received step it implies.
+    expect(steps(doc)).toEqual(['received', 'processing']);
   });
 
   it('writes a repeated step once', async () => {
@@ -185,6 +193,27 @@ describe('ProjectionWriter on the real store', () => {
     }
     await writer.write(processing(id));
     expect(await load(id)).toMatchObject({ status: 'processing' });
+    expect(writer.backlog).toBe(0);
+  });
+
+  it('writes a batch again while the store cannot be reached, instead of dropping it', async () => {
+    const id = randomUUID();
+    const unreachable = new mongo.MongoNetworkError('connect ECONNREFUSED');
+    const apply = jest
+      .spyOn(writer as unknown as { apply: () => Promise<void> }, 'apply')
+      .mockRejectedValueOnce(unreachable)
+      .mockRejectedValueOnce(unreachable);
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    let calls = 0;
+    try {
+      await writer.write(received(id), { first: true });
+      calls = apply.mock.calls.length;
+    } finally {
+      apply.mockRestore();
+      warn.mockRestore();
+    }
+    expect(calls).toBe(3);
+    expect(steps(await load(id))).toEqual(['received']);
     expect(writer.backlog).toBe(0);
   });
 

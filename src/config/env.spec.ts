@@ -8,6 +8,10 @@ describe('loadEnv', () => {
       ROLE: 'all',
       RETRY_ATTEMPTS: 10,
       RETRY_BASE_DELAY_MS: 5000,
+      // A killed worker's jobs are picked up again within about 8 + 4 s.
+      WORKER_LOCK_DURATION_MS: 8000,
+      WORKER_STALLED_INTERVAL_MS: 4000,
+      WORKER_MAX_STALLED_COUNT: 10,
     });
     expect(sut.sandboxEnabled).toBe(true);
     expect(sut.avvyrApiUrl).toBe('http://127.0.0.1:3000/sandbox/avvyr');

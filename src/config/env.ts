@@ -111,6 +111,33 @@ export class Env {
   @Max(1000)
   WORKER_CONCURRENCY = 50;
 
+  /**
+   * How long a worker's hold on an active job lasts without renewal (renewed every half of it).
+   * A crashed worker's jobs are picked up again at most about this plus WORKER_STALLED_INTERVAL_MS
+   * later; a worker whose event loop or Redis stalls longer than this loses its jobs to another
+   * worker (a redelivery, made harmless by the Idempotency-Key).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  WORKER_LOCK_DURATION_MS = 8000;
+
+  /** How often workers look for active jobs whose lock expired (stalled) and requeue them. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(500)
+  WORKER_STALLED_INTERVAL_MS = 4000;
+
+  /**
+   * Times a job may be requeued after its worker died before it is failed as stalled; each crash
+   * counts for every job that worker held. Redelivery is safe (Idempotency-Key), so this only
+   * stops a message that itself crashes workers.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  WORKER_MAX_STALLED_COUNT = 10;
+
   @Transform(toInt)
   @IsInt()
   @Min(1)

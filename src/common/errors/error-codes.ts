@@ -17,6 +17,8 @@ export const ErrorCode = {
   EventNotFound: 'EVENT_NOT_FOUND',
   EventNotRetryable: 'EVENT_NOT_RETRYABLE',
   QueueUnavailable: 'QUEUE_UNAVAILABLE',
+  QueueOutcomeUnknown: 'QUEUE_OUTCOME_UNKNOWN',
+  StoreUnavailable: 'STORE_UNAVAILABLE',
   ServiceUnhealthy: 'SERVICE_UNHEALTHY',
   WebhookTokenMissing: 'WEBHOOK_TOKEN_MISSING',
   WebhookTokenInvalid: 'WEBHOOK_TOKEN_INVALID',

@@ -1,4 +1,5 @@
 import { ArgumentsHost, Logger } from '@nestjs/common';
+import { mongo } from 'mongoose';
 import { ErrorCode, ServiceUnavailableError, ValidationFailedError } from '../errors';
 import { ProblemFilter } from './problem.filter';
 
@@ -39,6 +40,16 @@ describe('ProblemFilter logging', () => {
     new ProblemFilter().catch(new Error('boom'), h);
     expect(error).toHaveBeenCalledTimes(1);
     expect(error.mock.calls[0][0]).toMatchObject({ correlationId: 'corr-123' });
+  });
+
+  it('answers a store that cannot be reached 503 STORE_UNAVAILABLE, logged as an outage', () => {
+    const { host: h, reply } = host();
+    const unreachable = new mongo.MongoNetworkError('connect ECONNREFUSED 127.0.0.1:27018');
+    new ProblemFilter().catch(unreachable, h);
+    expect(reply.status).toHaveBeenCalledWith(503);
+    expect(reply.send.mock.calls[0][0]).toMatchObject({ code: 'STORE_UNAVAILABLE', status: 503 });
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(error).not.toHaveBeenCalled();
   });
 
   it('does not log a caller’s mistake (4xx)', () => {

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { codeForStatus, DomainError, ErrorCode, FieldError } from '../errors';
+import { codeForStatus, DomainError, ErrorCode, FieldError, isStoreUnavailable } from '../errors';
 import { Problem, PROBLEM_CONTENT_TYPE, problemType } from './problem';
 import { CORRELATION_HEADER } from './correlation';
 
@@ -89,6 +89,14 @@ export class ProblemFilter implements ExceptionFilter {
           ? [response.message].flat().join('; ')
           : exception.message;
       return build(status, codeForStatus(status), titleFor(status), detail);
+    }
+    if (isStoreUnavailable(exception)) {
+      return build(
+        503,
+        ErrorCode.StoreUnavailable,
+        titleFor(503),
+        'The document store is unavailable. Retry with backoff.',
+      );
     }
     const fastifyError = exception as FastifyLikeError;
     const known = fastifyError?.code ? FASTIFY_ERRORS[fastifyError.code] : undefined;

@@ -51,7 +51,11 @@ const DESCRIPTIONS: Record<number, string> = {
   413: 'Body over the limit (1 MiB; 5 MiB for the batch endpoint)',
   415: 'Body is not application/json',
   500: 'Unexpected error (no details are leaked)',
-  503: 'A dependency (Redis, MongoDB) is unavailable; retry with backoff',
+  503:
+    'A dependency is unavailable; retry with backoff. QUEUE_UNAVAILABLE: Redis is unreachable ' +
+    'and nothing was queued. QUEUE_OUTCOME_UNKNOWN: Redis did not answer in time, the message ' +
+    'may have been queued: resend it with the same Idempotency-Key (queued once per key). ' +
+    'STORE_UNAVAILABLE: the document store (MongoDB) is unreachable.',
 };
 
 /** Documents the problem+json answers an operation (or every operation of a controller) can give. */

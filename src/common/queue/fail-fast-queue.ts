@@ -5,6 +5,17 @@ import { DomainError, ErrorCode, ServiceUnavailableError } from '../errors';
 
 /** How long an HTTP request may wait on Redis before it is answered 503. */
 export const REDIS_COMMAND_TIMEOUT_MS = 800;
+/**
+ * After an add whose outcome is unknown (timed out, or the connection dropped once it was sent),
+ * how long the queue keeps asking Redis whether the job is there before it says it cannot tell.
+ */
+export const QUEUE_OUTCOME_CHECK_MS = 2000;
+const OUTCOME_POLL_MS = 100;
+
+/** ioredis refused the command before sending it: Redis never saw it. */
+function neverSent(error: unknown): boolean {
+  return /Stream isn't writeable/.test((error as Error)?.message ?? '');
+}
 
 /**
  * A BullMQ producer for HTTP edges: its Redis connection has no offline queue and a command
@@ -40,15 +51,18 @@ export class FailFastQueue<T> {
     this.connection.disconnect();
   }
 
-  async add(name: string, data: T, options: JobsOptions): Promise<Job<T>> {
+  /**
+   * Resolves once Redis holds the job. A 503 QUEUE_UNAVAILABLE is only thrown when the job is
+   * known not to be there; when Redis cannot tell within QUEUE_OUTCOME_CHECK_MS, the error says
+   * so (QUEUE_OUTCOME_UNKNOWN).
+   */
+  async add(name: string, data: T, options: JobsOptions & { jobId: string }): Promise<Job<T>> {
     try {
       return (await this.queue.add(name as never, data as never, options)) as Job<T>;
     } catch (error) {
       this.logger.error(`Could not queue job ${options.jobId}: ${(error as Error).message}`);
-      throw new ServiceUnavailableError(
-        ErrorCode.QueueUnavailable,
-        'The message queue is unavailable; nothing was accepted. Retry with backoff.',
-      );
+      if (neverSent(error)) throw nothingQueued();
+      return this.outcomeOf(options.jobId);
     }
   }
 
@@ -83,10 +97,9 @@ export class FailFastQueue<T> {
           .join(', ')
           .slice(0, 200)}: ${(error as Error).message}`,
       );
-      throw new ServiceUnavailableError(
-        ErrorCode.QueueUnavailable,
-        'The message queue is unavailable; nothing was accepted. Retry with backoff.',
-      );
+      if (neverSent(error) || !jobs.length) throw nothingQueued();
+      // One transaction: where its last job is, all of them are.
+      await this.outcomeOf(jobs[jobs.length - 1].options.jobId);
     }
   }
 
@@ -103,12 +116,6 @@ export class FailFastQueue<T> {
     }
   }
 
-  /** BullMQ state of a job (`missing` when there is none). */
-  async state(jobId: string): Promise<string> {
-    const job = await this.queue.getJob(jobId);
-    return job ? await job.getState() : 'missing';
-  }
-
   /** Moves a delayed job to waiting now; false when it is not delayed (any more). */
   async promote(jobId: string): Promise<boolean> {
     const job = await this.queue.getJob(jobId);
@@ -122,6 +129,34 @@ export class FailFastQueue<T> {
   }
 
   /**
+   * The add was sent but not answered in time (Redis slow, paused or gone mid-command): it may
+   * still have been applied. A read on the same connection is answered only after it, so the
+   * first answer tells: the job is there (then it was queued) or it is not (then it never will
+   * be). Polled until QUEUE_OUTCOME_CHECK_MS.
+   */
+  private async outcomeOf(jobId: string): Promise<Job<T>> {
+    const deadline = Date.now() + QUEUE_OUTCOME_CHECK_MS;
+    do {
+      const job = await (this.queue.getJob(jobId) as Promise<Job<T> | undefined>).then(
+        (found) => found ?? null,
+        () => undefined,
+      );
+      if (job) {
+        this.logger.warn(`Job ${jobId} was queued after all`);
+        return job;
+      }
+      if (job === null) throw nothingQueued();
+      await new Promise((resolve) => setTimeout(resolve, OUTCOME_POLL_MS));
+    } while (Date.now() < deadline);
+    throw new ServiceUnavailableError(
+      ErrorCode.QueueOutcomeUnknown,
+      'The message queue did not answer in time: the message may or may not have been accepted. ' +
+        'Resend it with the same Idempotency-Key (a message is queued once per key); without ' +
+        'one, a resend may be processed twice.',
+    );
+  }
+
+  /**
    * Queues a message again under the same job id (manual retry): a failed job is retried in place
    * with the new run's data, a completed or vanished one is queued afresh, one still in flight is
    * refused with 409.
@@ -132,6 +167,9 @@ export class FailFastQueue<T> {
       const state = await existing.getState();
       if (state === 'failed') {
         await existing.updateData(data);
+        // BullMQ never resets a job's stalled count: without this, a job it failed as stalled
+        // too often would fail again at its next stall, however long ago the earlier ones were.
+        await this.connection.hdel(this.queue.toKey(options.jobId), 'stc');
         // A new run counts its attempts from 1 (earlier runs are in the data) with a full budget.
         await existing.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
         return;
@@ -148,6 +186,20 @@ export class FailFastQueue<T> {
     await this.add(name, data, options);
   }
 
+  /** The BullMQ state of a job (`failed`, `active`, …), `missing` when there is none. */
+  async getState(jobId: string): Promise<string> {
+    const job = await this.getJob(jobId);
+    if (!job) return 'missing';
+    try {
+      return await job.getState();
+    } catch {
+      throw new ServiceUnavailableError(
+        ErrorCode.QueueUnavailable,
+        'The message queue is unavailable.',
+      );
+    }
+  }
+
   async getJob(jobId: string): Promise<Job<T> | undefined> {
     try {
       return (await this.queue.getJob(jobId)) as Job<T> | undefined;
@@ -158,4 +210,11 @@ export class FailFastQueue<T> {
       );
     }
   }
+}
+
+function nothingQueued(): ServiceUnavailableError {
+  return new ServiceUnavailableError(
+    ErrorCode.QueueUnavailable,
+    'The message queue is unavailable; nothing was accepted. Retry with backoff.',
+  );
 }

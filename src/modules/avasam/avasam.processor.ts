@@ -3,8 +3,8 @@ import { CommandBus } from '@nestjs/cqrs';
 import { Job, UnrecoverableError } from 'bullmq';
 import { Env } from '../../config/env';
 import { DomainError } from '../../common/errors';
-import { backoffStrategy, DrainingWorkerHost } from '../../common/queue';
-import { OrderedJobGate, TrackedJobData, TrackedJobRunner } from '../events';
+import { DrainingWorkerHost, WORKER_OPTIONS } from '../../common/queue';
+import { OrderedJobGate, StalledJobRecorder, TrackedJobData, TrackedJobRunner } from '../events';
 import { AvasamQueueService } from './avasam-queue.service';
 import { JobProgressCheckpoint } from './apply-notification/apply-checkpoint';
 import { ApplyNotificationCommand } from './apply-notification/apply-notification.command';
@@ -13,16 +13,21 @@ import { kindOfAction } from './notifications/notification-kinds';
 import { parseNotification } from './notifications/parse-notification';
 
 /** Thin: job → ApplyNotificationCommand, with its steps recorded and retries as inbound. */
-@Processor(AVASAM_QUEUE, { settings: { backoffStrategy } })
+@Processor(AVASAM_QUEUE, WORKER_OPTIONS)
 export class AvasamProcessor extends DrainingWorkerHost {
   constructor(
     private readonly commandBus: CommandBus,
     private readonly runner: TrackedJobRunner,
     private readonly gate: OrderedJobGate,
     private readonly queue: AvasamQueueService,
+    private readonly stalled: StalledJobRecorder,
     env: Env,
   ) {
     super(env);
+  }
+
+  protected failedWithoutRunning(job: Job<TrackedJobData>, reason: string): Promise<void> {
+    return this.stalled.recordFailure(job, reason);
   }
 
   process(job: Job<TrackedJobData>, token?: string): Promise<unknown> {

@@ -8,12 +8,19 @@ import { MessageSources } from './retry/message-sources';
 import { RetryEventHandler } from './retry/retry-event.handler';
 import { MessageTimeline } from './timeline/message-timeline';
 import { ProjectionWriter } from './timeline/projection-writer';
+import { StalledJobRecorder } from './timeline/stalled-job';
 import { TrackedJobRunner } from './timeline/tracked-job';
 import { OrderedJobGate } from './queue/ordered-job-gate';
 
 const commandHandlers = [RetryEventHandler];
 const projections = [ProjectionWriter, MessageTimeline];
-const services = [EventsQueryService, MessageSources, TrackedJobRunner, OrderedJobGate];
+const services = [
+  EventsQueryService,
+  MessageSources,
+  TrackedJobRunner,
+  OrderedJobGate,
+  StalledJobRecorder,
+];
 
 @Module({
   imports: [
@@ -22,6 +29,13 @@ const services = [EventsQueryService, MessageSources, TrackedJobRunner, OrderedJ
   ],
   controllers: [EventsController],
   providers: [...commandHandlers, ...projections, ...services],
-  exports: [MessageTimeline, MessageSources, TrackedJobRunner, OrderedJobGate, EventsQueryService],
+  exports: [
+    MessageTimeline,
+    MessageSources,
+    TrackedJobRunner,
+    OrderedJobGate,
+    StalledJobRecorder,
+    EventsQueryService,
+  ],
 })
 export class EventsModule {}

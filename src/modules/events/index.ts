@@ -4,6 +4,7 @@ export { MessageStepRecorded } from './timeline/message-step-recorded.event';
 export { MessageStatus, MESSAGE_STATUSES } from './timeline/message-step';
 export type { MessageStep, StepError } from './timeline/message-step';
 export { TrackedJobRunner } from './timeline/tracked-job';
+export { StalledJobRecorder, STALLED_ERROR_CODE } from './timeline/stalled-job';
 export type { TrackedJobData, StepReporter } from './timeline/tracked-job';
 export { MessageSources } from './retry/message-sources';
 export type { MessageQueueAccess } from './retry/message-sources';

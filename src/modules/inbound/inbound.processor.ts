@@ -2,8 +2,14 @@ import { Processor } from '@nestjs/bullmq';
 import { CommandBus } from '@nestjs/cqrs';
 import { Job, UnrecoverableError } from 'bullmq';
 import { Env } from '../../config/env';
-import { backoffStrategy, DrainingWorkerHost } from '../../common/queue';
-import { OrderedJobGate, StepReporter, TrackedJobData, TrackedJobRunner } from '../events';
+import { DrainingWorkerHost, WORKER_OPTIONS } from '../../common/queue';
+import {
+  OrderedJobGate,
+  StalledJobRecorder,
+  StepReporter,
+  TrackedJobData,
+  TrackedJobRunner,
+} from '../events';
 import type { EntityClaim } from '../ordering';
 import { ACTION_ORDERING } from './actions/action-ordering';
 import { INBOUND_ACTIONS, InboundAction, isInboundAction } from './actions/action-registry';
@@ -16,16 +22,21 @@ import { reportSuperseded } from './report-superseded';
  * Thin: job → the action's command on the CommandBus, with its steps recorded, in its entity
  * keys' order: values a newer message already applied are left out (README "Ordering").
  */
-@Processor(INBOUND_QUEUE, { settings: { backoffStrategy } })
+@Processor(INBOUND_QUEUE, WORKER_OPTIONS)
 export class InboundProcessor extends DrainingWorkerHost {
   constructor(
     private readonly commandBus: CommandBus,
     private readonly runner: TrackedJobRunner,
     private readonly gate: OrderedJobGate,
     private readonly queue: InboundQueueService,
+    private readonly stalled: StalledJobRecorder,
     env: Env,
   ) {
     super(env);
+  }
+
+  protected failedWithoutRunning(job: Job<TrackedJobData>, reason: string): Promise<void> {
+    return this.stalled.recordFailure(job, reason);
   }
 
   process(job: Job<TrackedJobData>, token?: string): Promise<unknown> {

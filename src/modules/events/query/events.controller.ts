@@ -16,7 +16,7 @@ import { EventsQueryService } from './events-query.service';
 
 @ApiTags('Management: events')
 @ApiBearerAuth('managementToken')
-@ApiProblemResponses(401)
+@ApiProblemResponses(401, 503)
 @UseGuards(ManagementAuthGuard)
 @Controller('v1/integrations/events')
 export class EventsController {

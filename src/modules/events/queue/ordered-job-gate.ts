@@ -99,7 +99,7 @@ export class OrderedJobGate {
    */
   private async isOrphan(held: HeldBehind): Promise<boolean> {
     const source = this.sources.get(held.blocker.source);
-    if (!source || !GONE.has(await source.state(held.blocker.messageId))) return false;
+    if (!source || !GONE.has(await source.jobState(held.blocker.messageId))) return false;
     return (await this.ordering.goneForMs(held.blocker.member)) >= ORPHAN_GRACE_MS;
   }
 

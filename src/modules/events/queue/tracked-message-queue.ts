@@ -82,6 +82,10 @@ export abstract class TrackedMessageQueue
     return (await this.queue.getJob(messageId))?.data;
   }
 
+  jobState(messageId: string): Promise<string> {
+    return this.queue.getState(messageId);
+  }
+
   /**
    * A manual retry keeps the message's original place in its keys' order, so an old absolute
    * update is superseded by the newer ones already applied rather than applied over them.
@@ -108,10 +112,6 @@ export abstract class TrackedMessageQueue
       queued,
       trackedJobOptions(this.env, queued.context.messageId),
     );
-  }
-
-  state(messageId: string): Promise<string> {
-    return this.queue.state(messageId);
   }
 
   promote(messageId: string): Promise<boolean> {

@@ -4,7 +4,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { Queue } from 'bullmq';
 import { Model } from 'mongoose';
 import { Env } from '../../../config/env';
-import { DrainingWorkerHost } from '../../../common/queue';
+import { DrainingWorkerHost, WORKER_OPTIONS } from '../../../common/queue';
 import { IntegrationEvent } from '../integration-event.schema';
 
 export const MAINTENANCE_QUEUE = 'maintenance';
@@ -28,7 +28,7 @@ export class EventRetentionScheduler implements OnApplicationBootstrap {
   }
 }
 
-@Processor(MAINTENANCE_QUEUE)
+@Processor(MAINTENANCE_QUEUE, WORKER_OPTIONS)
 export class EventRetentionProcessor extends DrainingWorkerHost {
   private readonly logger = new Logger(EventRetentionProcessor.name);
 

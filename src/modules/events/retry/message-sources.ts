@@ -9,8 +9,8 @@ export interface MessageQueueAccess {
   requeue(job: TrackedJobData): Promise<void>;
   /** The queued job of a message whose event is not projected yet (the job is the truth). */
   peek(messageId: string): Promise<TrackedJobData | undefined>;
-  /** BullMQ state of the message's job (`missing` when there is none). */
-  state(messageId: string): Promise<string>;
+  /** The BullMQ state of the message's job (`failed`, `active`, …, or `missing`). */
+  jobState(messageId: string): Promise<string>;
   /** Wakes a job waiting in the delayed set (a message held behind another); false if not there. */
   promote(messageId: string): Promise<boolean>;
 }

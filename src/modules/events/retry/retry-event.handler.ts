@@ -17,16 +17,21 @@ export class RetryEventHandler implements ICommandHandler<RetryEventCommand, Ret
 
   async execute(command: RetryEventCommand): Promise<RetryEventResult> {
     const event = await this.query.get(command.accountId, command.messageId);
-    if (event.status !== MessageStatus.Failed) {
+    const source = event.source as MessageSource;
+    const access = this.sources.get(source);
+    if (!access) throw new Error(`No queue is registered for source ${source}`);
+    // The job is the source of truth: one BullMQ failed whose `failed` step never reached the
+    // event (a lost projection) is retryable too.
+    if (
+      event.status !== MessageStatus.Failed &&
+      (await access.jobState(event.messageId)) !== 'failed'
+    ) {
       throw new DomainError(
         ErrorCode.EventNotRetryable,
         409,
         `Only failed events can be retried; this one is ${event.status}.`,
       );
     }
-    const source = event.source as MessageSource;
-    const access = this.sources.get(source);
-    if (!access) throw new Error(`No queue is registered for source ${source}`);
     const lastRun = Math.max(0, ...event.timeline.map((entry) => entry.run ?? 0));
     const context = storedMessageContext(event);
     const job = {

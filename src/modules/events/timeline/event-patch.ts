@@ -28,7 +28,7 @@ export function stepToPatch(step: MessageStep): EventPatch {
   return {
     messageId: step.context.messageId,
     identity: identityFields(step),
-    entries: [timelineEntry(step)],
+    entries: [...impliedEntries(step), timelineEntry(step)],
     attempts: step.totalAttempts,
     updatedAt: step.at,
     ...(step.status && { status: statusChange(step, step.status) }),
@@ -140,6 +140,28 @@ function identityFields(step: MessageStep): Record<string, unknown> {
     ...(step.externalId !== undefined && { externalId: step.externalId }),
     ...(step.payload !== undefined && { payload: step.payload }),
   };
+}
+
+/**
+ * An inbound message's first-run `processing` step also carries its `received` entry, exactly as
+ * the inbound API writes it (`$addToSet` keeps one): a received projection that was shed under
+ * overload or lost to a store outage is restored, so the timeline is complete once the message
+ * is processed. (Avasam's received entry holds webhook details only its receiver knows, and an
+ * Avasam webhook is not accepted without the store.)
+ */
+function impliedEntries(step: MessageStep): TimelineEntry[] {
+  if (step.step !== 'processing' || step.run !== 0 || step.source !== 'inbound') return [];
+  return [
+    timelineEntry({
+      ...step,
+      step: 'received',
+      status: MessageStatus.Received,
+      attempt: 0,
+      at: new Date(step.context.receivedAt),
+      detail: undefined,
+      error: undefined,
+    }),
+  ];
 }
 
 function timelineEntry(step: MessageStep): TimelineEntry {

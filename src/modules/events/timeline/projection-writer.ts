@@ -6,6 +6,7 @@ import {
 } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model, mongo } from 'mongoose';
+import { isStoreUnavailable } from '../../../common/errors';
 import { IntegrationEvent } from '../integration-event.schema';
 import {
   EventPatch,
@@ -27,12 +28,25 @@ const MAX_BATCH = 32;
 /** Batches written at once. A message always uses the same lane, so its steps stay in order. */
 const LANES = 3;
 const DUPLICATE_KEY = 11000;
+/**
+ * While the store cannot be reached, a batch is written again after this delay, doubling up to
+ * the maximum: the steps wait in memory (bounded: the API sheds `received` steps beyond
+ * SHED_RECEIVED_ABOVE_BACKLOG, and a worker awaits its jobs' outcome steps, so at most about two
+ * steps per job it runs) and land once the store is back.
+ */
+const STORE_RETRY_FIRST_MS = 100;
+const STORE_RETRY_MAX_MS = 2000;
+/** At shutdown, how long writes still wait for an unreachable store before they are given up. */
+const SHUTDOWN_STORE_WAIT_MS = 5000;
+/** Beyond this many unwritten steps, a write the store cannot take fails instead of waiting. */
+const MAX_WAITING_STEPS = 20_000;
 
 interface Pending {
   patch: EventPatch;
   /** The message's first step: its event most likely does not exist yet. */
   first: boolean;
   done: (error?: unknown) => void;
+  settled: boolean;
 }
 
 /** The pending steps of one message within a batch, merged into one patch. */
@@ -95,7 +109,14 @@ class Lane {
 @Injectable()
 export class ProjectionWriter implements BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(ProjectionWriter.name);
-  private readonly lanes = Array.from({ length: LANES }, () => new Lane((w) => this.apply(w)));
+  private readonly lanes = Array.from(
+    { length: LANES },
+    () => new Lane((w) => this.applyWhenReachable(w)),
+  );
+  /** Once shutting down: until when writes may still wait for an unreachable store. */
+  private waitForStoreUntil = Infinity;
+  /** Logged once per outage. */
+  private waitingForStore = false;
   /** Deferred steps by messageId, with the timer that releases them. */
   private readonly deferred = new Map<string, { pending: Pending; timer: NodeJS.Timeout }>();
   /** Steps handed to write() whose write has not finished yet (held, queued or being applied). */
@@ -108,13 +129,13 @@ export class ProjectionWriter implements BeforeApplicationShutdown, OnApplicatio
   write(step: MessageStep, { first = false, deferMs = 0 }: WriteOptions = {}): Promise<void> {
     this.unwritten++;
     return new Promise((resolve, reject) => {
-      let settled = false;
       const pending: Pending = {
         patch: stepToPatch(step),
         first,
+        settled: false,
         done: (error) => {
-          if (settled) return;
-          settled = true;
+          if (pending.settled) return;
+          pending.settled = true;
           this.unwritten--;
           if (error) {
             reject(error instanceof Error ? error : new Error('Unknown error', { cause: error }));
@@ -141,12 +162,51 @@ export class ProjectionWriter implements BeforeApplicationShutdown, OnApplicatio
 
   /** Workers drain first (their terminal steps are awaited); what is left is flushed here. */
   async beforeApplicationShutdown(): Promise<void> {
+    this.waitForStoreUntil = Math.min(this.waitForStoreUntil, Date.now() + SHUTDOWN_STORE_WAIT_MS);
     await this.drain();
   }
 
   /** Steps recorded by requests still in flight while HTTP was closing. */
   async onApplicationShutdown(): Promise<void> {
     await this.drain();
+  }
+
+  /**
+   * Writes a batch; while the store cannot be reached, writes what is left of it again and again
+   * (backing off) until it can. Every write is safe to repeat. Any other failure settles the
+   * steps with it, as does an outage at shutdown past SHUTDOWN_STORE_WAIT_MS, or one with more
+   * than MAX_WAITING_STEPS steps waiting.
+   */
+  private async applyWhenReachable(writes: MessageWrite[]): Promise<void> {
+    for (let delay = STORE_RETRY_FIRST_MS; ; delay = Math.min(delay * 2, STORE_RETRY_MAX_MS)) {
+      const left = writes.filter((w) => w.members.some((m) => !m.settled));
+      if (!left.length) break;
+      try {
+        await this.apply(left);
+        break;
+      } catch (error) {
+        const wait =
+          isStoreUnavailable(error) &&
+          Date.now() + delay < this.waitForStoreUntil &&
+          this.unwritten <= MAX_WAITING_STEPS;
+        if (!wait) {
+          this.logger.warn({ err: error }, 'Projection write failed; it heals at the next step');
+          throw error;
+        }
+        if (!this.waitingForStore) {
+          this.waitingForStore = true;
+          this.logger.warn(
+            { err: error, backlog: this.unwritten },
+            'The document store is unreachable; event projections wait until it is back',
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, delay));
+      }
+    }
+    if (this.waitingForStore) {
+      this.waitingForStore = false;
+      this.logger.log('The document store is back; waiting event projections are written');
+    }
   }
 
   private async drain(): Promise<void> {
@@ -191,6 +251,7 @@ export class ProjectionWriter implements BeforeApplicationShutdown, OnApplicatio
       writes.forEach((w) => settle(w));
       return [];
     } catch (error) {
+      if (isStoreUnavailable(error)) throw error;
       const failed = failedIndexes(error);
       writes.forEach((w, i) => failed && !failed.has(i) && settle(w));
       return failed ? writes.filter((_, i) => failed.has(i)) : writes;
@@ -220,13 +281,16 @@ export class ProjectionWriter implements BeforeApplicationShutdown, OnApplicatio
           );
         }
         chunk.forEach((w) => settle(w));
-      } catch {
+      } catch (error) {
+        // The store is gone: the caller writes what is not settled yet again once it is back.
+        if (isStoreUnavailable(error)) throw error;
         // Rare: an upsert raced another replica's. Apply one message at a time, retrying once.
         for (const write of chunk) {
           try {
             await this.writeOne(write.patch);
             settle(write);
           } catch (error) {
+            if (isStoreUnavailable(error)) throw error;
             this.logger.warn({ err: error }, 'Projection write failed; it heals at the next step');
             settle(write, error);
           }

@@ -9,11 +9,11 @@ function fakeIntegrations() {
   const byHash = new Map<string, Record<string, unknown>>();
   const gates: Array<() => void> = [];
   let hold = false;
-  let fail = false;
+  let fail: Error | undefined;
   const findOne = jest.fn((filter: { apiKeyHash: string }) => ({
     lean: async () => {
       if (hold) await new Promise<void>((resolve) => gates.push(resolve));
-      if (fail) throw new Error('store unreachable');
+      if (fail) throw fail;
       return byHash.get(filter.apiKeyHash) ?? null;
     },
   }));
@@ -36,7 +36,8 @@ function fakeIntegrations() {
       hold = false;
       gates.splice(0).forEach((open) => open());
     },
-    failing: (value: boolean) => (fail = value),
+    failing: (value: boolean | Error) =>
+      (fail = value === true ? new Error('store unreachable') : value || undefined),
   };
 }
 
@@ -94,6 +95,36 @@ describe('ApiKeyCache', () => {
     jest.advanceTimersByTime(API_KEY_CACHE_MAX_STALE_MS);
     await expect(cache.find('key-a')).rejects.toThrow('store unreachable');
     expect(warn).toHaveBeenCalled();
+    warn.mockRestore();
+  });
+
+  it('while the store cannot be reached, keeps known keys past the bound and refuses unknown ones with 503', async () => {
+    const store = fakeIntegrations();
+    store.put('key-a', 'A');
+    const cache = new ApiKeyCache(store.model);
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    await cache.find('key-a');
+    store.failing(
+      Object.assign(new Error('Server selection timed out'), {
+        name: 'MongooseServerSelectionError',
+      }),
+    );
+    for (let i = 0; i < 5; i++) {
+      jest.advanceTimersByTime(API_KEY_CACHE_MAX_STALE_MS);
+      expect((await cache.find('key-a'))?.name).toBe('A');
+      await jest.runAllTimersAsync();
+    }
+    await expect(cache.find('key-b')).rejects.toMatchObject({
+      status: 503,
+      code: 'STORE_UNAVAILABLE',
+    });
+    // Back: the next lookups answer from the store again.
+    store.failing(false);
+    store.put('key-a', 'A renamed');
+    jest.advanceTimersByTime(API_KEY_CACHE_MAX_STALE_MS);
+    await cache.find('key-a');
+    await jest.runAllTimersAsync();
+    expect((await cache.find('key-a'))?.name).toBe('A renamed');
     warn.mockRestore();
   });
 

@@ -2,14 +2,17 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { LRUCache } from 'lru-cache';
 import { Model } from 'mongoose';
+import { isStoreUnavailable, StoreUnavailableError } from '../../../common/errors';
 import { Integration, IntegrationView, toView } from '../integration.schema';
 import { hashApiKey } from './api-key';
 
 /** How long a key lookup (hit or miss) is trusted before it is looked up again. */
 export const API_KEY_CACHE_TTL_MS = 500;
 /**
- * How long an older lookup may still answer while its refresh is under way (or failing, with the
- * store unreachable). Bounds how late a disabled key stops working when its refreshes fail.
+ * How long an older lookup may still answer while its refresh is under way (or failing with an
+ * error the store answered). Past it a request waits for the store. While the store cannot be
+ * reached at all, a known key keeps its last lookup: nobody can disable or rotate a key then
+ * (the management API answers 503), and Redis, not the store, is what ingest needs.
  */
 export const API_KEY_CACHE_MAX_STALE_MS = 5_000;
 
@@ -36,14 +39,27 @@ export class ApiKeyCache {
   private readonly pending = new Map<string, Promise<Lookup>>();
   /** Bumped by clear(), so that a query started before it does not refill the cache. */
   private generation = 0;
+  /** The last query could not reach the store: known keys answer from memory, unbounded. */
+  private storeUnreachable = false;
 
   constructor(@InjectModel(Integration.name) private readonly integrations: Model<Integration>) {}
 
+  /** Rejects with a 503 STORE_UNAVAILABLE for a key it must look up while the store is down. */
   async find(apiKey: string): Promise<IntegrationView | null> {
     const hash = hashApiKey(apiKey);
     const cached = this.cache.get(hash);
     const now = Date.now();
-    if (!cached || now >= cached.usableUntil) return (await this.lookup(hash)).integration;
+    if (!cached || (now >= cached.usableUntil && !this.storeUnreachable)) {
+      try {
+        return (await this.lookup(hash)).integration;
+      } catch (error) {
+        if (!isStoreUnavailable(error)) throw error;
+        if (cached) return cached.integration;
+        throw new StoreUnavailableError(
+          'The document store is unavailable, so this API key cannot be checked. Retry with backoff.',
+        );
+      }
+    }
     if (now >= cached.freshUntil) {
       this.lookup(hash).catch((error: unknown) =>
         this.logger.warn({ err: error }, 'Refreshing an API key lookup failed; using the last one'),
@@ -71,7 +87,14 @@ export class ApiKeyCache {
 
   private async query(hash: string): Promise<Lookup> {
     const generation = this.generation;
-    const doc = await this.integrations.findOne({ apiKeyHash: hash }).lean();
+    let doc;
+    try {
+      doc = await this.integrations.findOne({ apiKeyHash: hash }).lean();
+    } catch (error) {
+      if (isStoreUnavailable(error)) this.storeUnreachable = true;
+      throw error;
+    }
+    this.storeUnreachable = false;
     const now = Date.now();
     const lookup = {
       integration: doc ? toView(doc) : null,

@@ -21,7 +21,7 @@ import { IntegrationsService } from './integrations.service';
 
 @ApiTags('Management: integrations')
 @ApiBearerAuth('managementToken')
-@ApiProblemResponses(401)
+@ApiProblemResponses(401, 503)
 @UseGuards(ManagementAuthGuard)
 @Controller('v1/integrations')
 export class IntegrationsController {

@@ -1,0 +1,48 @@
+import { mongo } from 'mongoose';
+import { ServiceUnavailableError } from './domain-error';
+import { ErrorCode } from './error-codes';
+
+/**
+ * How long a store operation waits for a reachable server before it fails (the driver's
+ * serverSelectionTimeoutMS): a request that needs a stopped store is answered 503 within a
+ * second instead of hanging for the driver's default 30 s.
+ */
+export const STORE_SELECTION_TIMEOUT_MS = 800;
+
+const UNAVAILABLE = [
+  mongo.MongoServerSelectionError,
+  mongo.MongoNetworkError, // timeouts and pool-cleared errors are network errors too
+  mongo.MongoNotConnectedError,
+  mongo.MongoTopologyClosedError,
+];
+/** The same failures as Mongoose wraps or names them. */
+const UNAVAILABLE_NAMES = new Set([
+  'MongooseServerSelectionError',
+  'MongoServerSelectionError',
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoPoolClearedError',
+  'MongoNotConnectedError',
+  'MongoTopologyClosedError',
+]);
+
+/**
+ * True for a failure that says the document store could not be reached (as opposed to one it
+ * answered): worth a 503 STORE_UNAVAILABLE, or a retry once it is back.
+ */
+export function isStoreUnavailable(error: unknown): boolean {
+  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (UNAVAILABLE.some((type) => e instanceof type)) return true;
+    const { name, message } = e as { name?: unknown; message?: unknown };
+    if (typeof name === 'string' && UNAVAILABLE_NAMES.has(name)) return true;
+    // Mongoose's own wait for a connection (bufferCommands) running out.
+    if (typeof message === 'string' && /buffering timed out/.test(message)) return true;
+  }
+  return false;
+}
+
+export class StoreUnavailableError extends ServiceUnavailableError {
+  constructor(message = 'The document store is unavailable. Retry with backoff.') {
+    super(ErrorCode.StoreUnavailable, message);
+  }
+}

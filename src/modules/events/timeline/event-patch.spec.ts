@@ -1,0 +1,46 @@
+import { isDeepStrictEqual } from 'node:util';
+import { stepToPatch } from './event-patch';
+import { MessageStatus, MessageStep } from './message-step';
+
+describe('stepToPatch', () => {
+  const receivedAt = '2026-12-01T09:00:00.123Z';
+  const base = (partial: Partial<MessageStep> & { step: string }): MessageStep => ({
+    context: {
+      messageId: 'm-1',
+      correlationId: 'c-1',
+      integrationId: 'int-1',
+      accountId: 'acc-1',
+      receivedAt,
+    },
+    source: 'inbound',
+    action: 'inventory.set',
+    run: 0,
+    attempt: 1,
+    totalAttempts: 1,
+    at: new Date('2026-12-01T09:00:01Z'),
+    ...partial,
+  });
+  const received = base({
+    step: 'received',
+    status: MessageStatus.Received,
+    attempt: 0,
+    totalAttempts: 0,
+    at: new Date(receivedAt),
+  });
+
+  it("an inbound message's first processing step carries its received entry, exactly as the API writes it", () => {
+    const processing = stepToPatch(base({ step: 'processing', status: MessageStatus.Processing }));
+    expect(processing.entries.map((e) => e.step)).toEqual(['received', 'processing']);
+    // Identical, so $addToSet keeps one when both are written.
+    expect(isDeepStrictEqual(processing.entries[0], stepToPatch(received).entries[0])).toBe(true);
+  });
+
+  it('other steps, later runs and Avasam messages carry only their own entry', () => {
+    const only = (step: MessageStep) => stepToPatch(step).entries.map((e) => e.step);
+    expect(only(base({ step: 'succeeded', status: MessageStatus.Succeeded }))).toEqual([
+      'succeeded',
+    ]);
+    expect(only(base({ step: 'processing', run: 1 }))).toEqual(['processing']);
+    expect(only(base({ step: 'processing', source: 'avasam' }))).toEqual(['processing']);
+  });
+});

@@ -1,0 +1,88 @@
+import { Api } from './support/api';
+import { http } from './support/http';
+import { PrivateStore } from './support/private-store';
+import { startTestService, TestService } from './support/test-service';
+
+/**
+ * The document store (MongoDB; FerretDB here) stopped under load. Redis is the durable queue, so
+ * ingest for a known key goes on; what needs the store answers 503 STORE_UNAVAILABLE quickly;
+ * and once the store is back every message accepted meanwhile has its complete event.
+ */
+describe('Document store outage', () => {
+  let store: PrivateStore;
+  let service: TestService;
+  let api: Api;
+  let apiKey: string;
+
+  beforeAll(async () => {
+    store = await PrivateStore.start();
+    service = await startTestService({ MONGODB_URI: store.uri('avvyr_test_store_outage') });
+    api = await Api.forAccount(service, 'acc-store');
+    ({ apiKey } = await api.newCustomIntegration());
+  });
+  afterAll(async () => {
+    await store?.up();
+    await service?.close();
+    await store?.stop();
+  });
+
+  const timed = async <T>(call: () => Promise<T>): Promise<{ ms: number; result: T }> => {
+    const started = Date.now();
+    const result = await call();
+    return { ms: Date.now() - started, result };
+  };
+  const adjust = (sku: string) => ({
+    action: 'inventory.adjust',
+    data: { items: [{ sku, adjustment: 1 }] },
+  });
+
+  it('keeps accepting known keys, answers 503 quickly for the rest, and writes every event once it is back', async () => {
+    const before = await api.send(apiKey, adjust('STORE-0'));
+    expect(before.status).toBe(202);
+    await api.waitForStatus(before.body.messageId, 'succeeded');
+
+    await store.down();
+    const accepted: string[] = [];
+    // Longer than the key cache's 5 s staleness bound.
+    const until = Date.now() + 7000;
+    for (let i = 1; Date.now() < until; i++) {
+      const { ms, result } = await timed(() => api.send(apiKey, adjust(`STORE-${i}`)));
+      expect({ i, status: result.status, code: result.body?.code }).toEqual({
+        i,
+        status: 202,
+        code: undefined,
+      });
+      expect(ms).toBeLessThan(1000);
+      accepted.push(result.body.messageId);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+
+    const unknownKey = await timed(() => api.send('avvyr_int_live_unknownkey0000000', adjust('X')));
+    expect(unknownKey.result.status).toBe(503);
+    expect(unknownKey.result.body.code).toBe('STORE_UNAVAILABLE');
+    expect(unknownKey.ms).toBeLessThan(1000);
+
+    for (const path of ['/v1/integrations', `/v1/integrations/events/${accepted[0]}`]) {
+      const management = await timed(() =>
+        http(`${service.url}${path}`, { token: api.managementToken }),
+      );
+      expect({ path, status: management.result.status, code: management.result.body.code }).toEqual(
+        { path, status: 503, code: 'STORE_UNAVAILABLE' },
+      );
+      expect(management.ms).toBeLessThan(1500);
+    }
+
+    await store.up();
+    for (const messageId of accepted) {
+      const event = await api.waitForStatus(messageId, 'succeeded', 30_000);
+      expect(event.timeline.map((s: any) => s.step)).toEqual([
+        'received',
+        'processing',
+        'succeeded',
+      ]);
+    }
+    const inventory = (await api.sandboxState()).inventory;
+    for (let i = 1; i <= accepted.length; i++)
+      expect(inventory[`STORE-${i}`]).toEqual({ default: 1 });
+  }, 90_000);
+});
