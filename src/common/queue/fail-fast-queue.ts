@@ -68,7 +68,8 @@ export class FailFastQueue<T> {
 
   /**
    * Adds jobs, each with `extra` commands, in one Redis transaction (MULTI/EXEC): all of it
-   * happens or none does. `extra` receives the transaction and the job's Redis key.
+   * happens or none does. `extra` receives the transaction and the job's Redis key; the result of
+   * each job's first extra command is returned (undefined when only the outcome could be read).
    */
   async addAtomically(
     jobs: {
@@ -77,11 +78,15 @@ export class FailFastQueue<T> {
       options: JobsOptions & { jobId: string };
       extra: (multi: ChainableCommander, jobKey: string) => void;
     }[],
-  ): Promise<void> {
+  ): Promise<unknown[]> {
     try {
       const client = await this.queue.client;
       const multi = (client as unknown as IORedis).multi();
+      // `length` counts the transaction's own MULTI; exec's results do not.
+      const queuedBefore = multi.length;
+      const firstExtra: number[] = [];
       for (const { name, data, options, extra } of jobs) {
+        firstExtra.push(multi.length - queuedBefore);
         extra(multi, this.queue.toKey(options.jobId));
         const job = new Job(this.queue as never, name, data, options, options.jobId);
         // Job.addJob queues BullMQ's own add script on the transaction (as its FlowProducer does).
@@ -90,6 +95,7 @@ export class FailFastQueue<T> {
       const results = await multi.exec();
       const failed = results?.find(([error]) => error);
       if (!results || failed) throw failed?.[0] ?? new Error('transaction aborted');
+      return firstExtra.map((index) => results[index][1]);
     } catch (error) {
       this.logger.error(
         `Could not queue job(s) ${jobs
@@ -98,8 +104,9 @@ export class FailFastQueue<T> {
           .slice(0, 200)}: ${(error as Error).message}`,
       );
       if (neverSent(error) || !jobs.length) throw nothingQueued();
-      // One transaction: where its last job is, all of them are.
+      // One transaction: where its last job is, all of them are (their extras' results are lost).
       await this.outcomeOf(jobs[jobs.length - 1].options.jobId);
+      return jobs.map(() => undefined);
     }
   }
 

@@ -32,21 +32,15 @@ export interface EntityUnit {
   atMs?: number;
 }
 
-/** A message as the ordering service knows it. */
+/** A message as the ordering service knows it (its place is kept in Redis). */
 export interface OrderedMessageRef {
   source: MessageSource;
   messageId: string;
   accountId: string;
-  order: MessageOrder;
 }
 
-const SOURCE_LETTER: Record<MessageSource, string> = { inbound: 'i', avasam: 'a' };
+export const SOURCE_LETTER: Record<MessageSource, string> = { inbound: 'i', avasam: 'a' };
 const LETTER_SOURCE: Record<string, MessageSource> = { i: 'inbound', a: 'avasam' };
-
-/** A message's entry on a key: equal times sort by it, i.e. by acceptance sequence. */
-export function memberOf(ref: Pick<OrderedMessageRef, 'source' | 'messageId' | 'order'>): string {
-  return `${String(ref.order.seq).padStart(16, '0')}:${SOURCE_LETTER[ref.source]}:${ref.messageId}`;
-}
 
 export function parseMember(member: string): { source: MessageSource; messageId: string } {
   const [, letter, ...rest] = member.split(':');

@@ -6,16 +6,21 @@ import { closeRedis } from '../../common/queue/close-redis';
 import {
   EntityUnit,
   gatesOf,
-  memberOf,
   MessageOrder,
   OrderedMessageRef,
   orderTimeMs,
   parseMember,
+  SOURCE_LETTER,
 } from './entity-order';
-import { BEGIN, END, REGISTER, STAMP, UNLOCK } from './ordering.scripts';
+import { BEGIN, END, REGISTER, UNLOCK } from './ordering.scripts';
 
 /** How often a message waiting for a busy key's lock looks again. */
 const LOCK_POLL_MS = 15;
+/**
+ * How long a finished message's place is kept: a redelivery of it (a worker that died after it
+ * released its keys) still compares with the watermarks instead of applying blindly.
+ */
+const ENTRY_KEPT_MS = 3600_000;
 
 /** A value an older message did not apply because a newer one already had. */
 export interface SupersededValue {
@@ -74,36 +79,34 @@ export class MessageOrdering implements OnModuleDestroy {
     if (this.workerRedis) await closeRedis(this.workerRedis);
   }
 
-  /** `count` consecutive sequence numbers and Redis' clock (never going back), atomically. */
-  async stamp(redis: IORedis, count = 1): Promise<{ firstSeq: number; atMs: number }> {
-    const [firstSeq, atMs] = (await redis.eval(
-      STAMP,
-      2,
-      `${this.prefix}:seq`,
-      `${this.prefix}:clock`,
-      count,
-    )) as [number, number];
-    return { firstSeq: Number(firstSeq), atMs: Number(atMs) };
-  }
-
   /**
-   * Adds the message's pending entries to a transaction that also adds its job, so either both
-   * exist or neither does. `force` registers even though the job exists (a manual retry).
+   * Adds to a transaction that also adds the message's job: its place (sequence and order time)
+   * and its pending entries on its keys, so either all of it exists or none does. Its result in
+   * the transaction is `[seq, at ms]` (`[0, 0]`: the job already existed, nothing was done).
+   * `order` reuses a place (a manual retry, `force`: the job exists).
    */
   register(
     multi: ChainableCommander,
     jobKey: string,
     ref: OrderedMessageRef,
     units: EntityUnit[],
-    force = false,
+    options: { occurredAt?: string; order?: MessageOrder; force?: boolean } = {},
   ): void {
     const gates = gatesOf(units);
-    if (!gates.length) return;
-    const keys = [jobKey, ...gates.flatMap((gate) => this.pendingKeys(ref.accountId, gate.key))];
+    const keys = [
+      jobKey,
+      this.entryKey(ref.messageId),
+      `${this.prefix}:seq`,
+      `${this.prefix}:clock`,
+      ...gates.flatMap((gate) => this.pendingKeys(ref.accountId, gate.key)),
+    ];
     const args = [
-      memberOf(ref),
-      orderTimeMs(ref.order),
-      force ? '1' : '0',
+      ref.messageId,
+      SOURCE_LETTER[ref.source],
+      options.force ? '1' : '0',
+      options.order ? String(options.order.seq) : '',
+      options.order ? String(orderTimeMs(options.order)) : '',
+      options.occurredAt ? String(Date.parse(options.occurredAt)) : '',
       ...gates.map((gate) => (gate.relative ? 'r' : 'a')),
     ];
     multi.eval(REGISTER, keys.length, ...keys, ...args);
@@ -114,21 +117,27 @@ export class MessageOrdering implements OnModuleDestroy {
    * message is then noted as held behind it, and handed back by its `commit`), else a claim on
    * its keys. Waits while another message holds a key's lock (a concurrent absolute update).
    */
-  async begin(ref: OrderedMessageRef, units: EntityUnit[]): Promise<EntityClaim | HeldBehind> {
+  async begin(
+    ref: OrderedMessageRef,
+    units: EntityUnit[],
+  ): Promise<EntityClaim | HeldBehind | undefined> {
     const gates = gatesOf(units);
-    const member = memberOf(ref);
     const deadline = Date.now() + this.lockTtlMs;
     for (;;) {
-      const keys = [this.parkedKey, ...gates.flatMap((gate) => this.gateKeys(ref.accountId, gate))];
+      const keys = [
+        this.parkedKey,
+        this.entryKey(ref.messageId),
+        ...gates.flatMap((gate) => this.gateKeys(ref.accountId, gate)),
+      ];
       const args = [
-        member,
-        orderTimeMs(ref.order),
         this.heldPrefix,
         ref.messageId,
         this.lockTtlMs,
         ...gates.map((gate) => (gate.relative ? 'r' : 'a')),
       ];
       const answer = (await this.redis.eval(BEGIN, keys.length, ...keys, ...args)) as unknown[];
+      // Queued before ordering existed: nothing to wait for, nothing to compare with.
+      if (answer[0] === 'free') return undefined;
       if (answer[0] === 'held') {
         const blocker = String(answer[2]);
         return {
@@ -137,14 +146,15 @@ export class MessageOrdering implements OnModuleDestroy {
         };
       }
       if (answer[0] === 'go') {
+        const place = { member: String(answer[1]), atMs: Number(answer[2]) };
         const watermarks = new Map<string, Map<string, string>>();
         gates.forEach((gate, index) => {
-          const flat = answer[index + 1] as string[];
+          const flat = answer[index + 3] as string[];
           const fields = new Map<string, string>();
           for (let i = 0; i < flat.length; i += 2) fields.set(flat[i], flat[i + 1]);
           watermarks.set(gate.key, fields);
         });
-        return new EntityClaim(this, ref, units, gates, watermarks);
+        return new EntityClaim(this, ref, place, units, gates, watermarks);
       }
       if (Date.now() > deadline) {
         throw Object.assign(new Error(`Entity key ${gates[Number(answer[1]) - 1].key} is busy`), {
@@ -181,25 +191,31 @@ export class MessageOrdering implements OnModuleDestroy {
   async releaseOrphan(accountId: string, key: string, member: string): Promise<string[]> {
     const { messageId } = parseMember(member);
     const gateKeys = this.gateKeys(accountId, { key, relative: false });
-    const keys = [this.parkedKey, ...gateKeys];
-    const args = [member, this.heldPrefix, messageId, this.watermarkTtlMs, '1', 0];
+    const keys = [this.parkedKey, this.entryKey(messageId), ...gateKeys];
+    const args = [member, this.heldPrefix, messageId, this.watermarkTtlMs, '1', ENTRY_KEPT_MS, 0];
     return (await this.redis.eval(END, keys.length, ...keys, ...args)) as string[];
   }
 
   /** @internal EntityClaim's end: watermarks forward, locks freed, keys released when final. */
   async end(
     ref: OrderedMessageRef,
+    member: string,
     gates: Gate[],
     applied: Map<string, Map<string, string>>,
     final: boolean,
   ): Promise<string[]> {
-    const keys = [this.parkedKey, ...gates.flatMap((gate) => this.gateKeys(ref.accountId, gate))];
+    const keys = [
+      this.parkedKey,
+      this.entryKey(ref.messageId),
+      ...gates.flatMap((gate) => this.gateKeys(ref.accountId, gate)),
+    ];
     const args: (string | number)[] = [
-      memberOf(ref),
+      member,
       this.heldPrefix,
       ref.messageId,
       this.watermarkTtlMs,
       final ? '1' : '0',
+      ENTRY_KEPT_MS,
     ];
     for (const gate of gates) {
       const fields = applied.get(gate.key) ?? new Map<string, string>();
@@ -218,6 +234,10 @@ export class MessageOrdering implements OnModuleDestroy {
   /** The set of messages waiting behind an earlier one on their key (its size is a gauge). */
   get parkedKey(): string {
     return `${this.prefix}:parked`;
+  }
+
+  private entryKey(messageId: string): string {
+    return `${this.prefix}:m:${messageId}`;
   }
 
   private get heldPrefix(): string {
@@ -253,6 +273,7 @@ export class EntityClaim {
   constructor(
     private readonly ordering: MessageOrdering,
     private readonly ref: OrderedMessageRef,
+    private readonly place: { member: string; atMs: number },
     private units: EntityUnit[],
     private readonly gates: Gate[],
     private readonly watermarks: Map<string, Map<string, string>>,
@@ -296,6 +317,14 @@ export class EntityClaim {
     });
   }
 
+  /** The message's place: acceptance sequence and order time. */
+  get order(): MessageOrder {
+    return {
+      seq: Number(this.place.member.slice(0, this.place.member.indexOf(':'))),
+      at: new Date(this.place.atMs).toISOString(),
+    };
+  }
+
   /** Whether unit `index` still applies `field` (false: a newer message already set it). */
   keeps(index: number, field: string): boolean {
     return this.units[index].relative || this.kept.has(`${index}\n${field}`);
@@ -320,7 +349,7 @@ export class EntityClaim {
       }
     });
     this.settled = true;
-    this.onRelease(await this.ordering.end(this.ref, this.gates, applied, true));
+    this.onRelease(await this.ordering.end(this.ref, this.place.member, this.gates, applied, true));
   }
 
   /** The attempt failed: locks freed; the message keeps its place (a retry follows, or release). */
@@ -336,11 +365,13 @@ export class EntityClaim {
   /** The message failed for good: its keys are released without moving any watermark. */
   async releaseFailed(): Promise<void> {
     this.settled = true;
-    this.onRelease(await this.ordering.end(this.ref, this.gates, new Map(), true));
+    this.onRelease(
+      await this.ordering.end(this.ref, this.place.member, this.gates, new Map(), true),
+    );
   }
 
   private valueOf(unit: EntityUnit): string {
-    return `${unit.atMs ?? orderTimeMs(this.ref.order)}|${memberOf(this.ref)}`;
+    return `${unit.atMs ?? this.place.atMs}|${this.place.member}`;
   }
 }
 

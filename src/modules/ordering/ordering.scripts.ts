@@ -11,39 +11,48 @@
  * - q / r: a key's pending messages, all of them (q) and only the relative ones (r).
  */
 
-/** KEYS: seq counter, clock. ARGV: how many sequence numbers. → {first seq, clock ms}. */
-export const STAMP = `
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local last = tonumber(redis.call('GET', KEYS[2]) or '0')
-if now < last then now = last end
-redis.call('SET', KEYS[2], now)
-local n = tonumber(ARGV[1])
-local seq = redis.call('INCRBY', KEYS[1], n)
-return {seq - n + 1, now}
-`;
-
 /**
- * Registers a message as pending on each of its keys. KEYS: the BullMQ job's hash (skip when it
- * exists: BullMQ keeps the first job of an id), then q, r per key. ARGV: member, score, force
- * ('1' ignores an existing job: a manual retry), then 'a' | 'r' per key.
+ * Gives a message its place and registers it as pending on each of its keys, in the transaction
+ * that adds its job. KEYS: the BullMQ job's hash, the message's entry, seq counter, clock, then
+ * q, r per key. ARGV: messageId, source letter, force ('1': a manual retry, the job exists), seq
+ * and time to reuse (or ''), occurredAt ms (or ''), then 'a' | 'r' per key. → {seq, time}, or
+ * {0, 0} when the job already exists (BullMQ keeps the first job of an id: nothing is done).
+ * The sequence comes from one counter and the time from Redis' clock, never going back, so a
+ * later 202 always has a later place, across API replicas.
  */
 export const REGISTER = `
-if ARGV[3] ~= '1' and redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-local score = tonumber(ARGV[2])
-for i = 4, #ARGV do
-  local q = KEYS[2 * (i - 3)]
-  redis.call('ZADD', q, score, ARGV[1])
-  if ARGV[i] == 'r' then redis.call('ZADD', KEYS[2 * (i - 3) + 1], score, ARGV[1]) end
+if ARGV[3] ~= '1' and redis.call('EXISTS', KEYS[1]) == 1 then return {0, 0} end
+local seq, at
+if ARGV[4] ~= '' then
+  seq, at = tonumber(ARGV[4]), tonumber(ARGV[5])
+else
+  local t = redis.call('TIME')
+  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  local last = tonumber(redis.call('GET', KEYS[4]) or '0')
+  if now < last then now = last end
+  redis.call('SET', KEYS[4], now)
+  seq = redis.call('INCR', KEYS[3])
+  at = now
+  if ARGV[6] ~= '' then at = tonumber(ARGV[6]) end
 end
-return 1
+if #ARGV > 6 then
+  local member = string.format('%016d', seq) .. ':' .. ARGV[2] .. ':' .. ARGV[1]
+  redis.call('SET', KEYS[2], member .. '|' .. string.format('%d', at))
+  for i = 7, #ARGV do
+    local k = 5 + 2 * (i - 7)
+    redis.call('ZADD', KEYS[k], at, member)
+    if ARGV[i] == 'r' then redis.call('ZADD', KEYS[k + 1], at, member) end
+  end
+end
+return {seq, at}
 `;
 
 /**
  * Admission, then the keys' locks, then their watermarks, in one step.
- * KEYS: parked set, then per key q, r, lock, watermark hash.
- * ARGV: member, score, held-set prefix, lock owner, lock ttl ms, then 'a' | 'r' per key.
- * → {'held', key index, member waited for} | {'busy', key index} | {'go', hgetall per key…}
+ * KEYS: parked set, the message's entry, then per key q, r, lock, watermark hash.
+ * ARGV: held-set prefix, lock owner, lock ttl ms, then 'a' | 'r' per key.
+ * → {'free'} (never registered) | {'held', key index, member waited for} | {'busy', key index}
+ * | {'go', member, time, hgetall per key…}
  *
  * A relative message must be first on its key; it waits for the message just before it. An
  * absolute one may pass earlier absolute ones (they are superseded when they run) but never an
@@ -51,20 +60,23 @@ return 1
  * first, wakes one message per release instead of every message on a busy key.
  */
 export const BEGIN = `
-local member = ARGV[1]
-local score = tonumber(ARGV[2])
-local keys = #ARGV - 5
+local entry = redis.call('GET', KEYS[2])
+if not entry then return {'free'} end
+local bar = string.find(entry, '|', 1, true)
+local member = string.sub(entry, 1, bar - 1)
+local score = tonumber(string.sub(entry, bar + 1))
+local keys = #ARGV - 3
 local function hold(i, blocker)
-  redis.call('SADD', ARGV[3] .. blocker, member)
+  redis.call('SADD', ARGV[1] .. blocker, member)
   redis.call('SADD', KEYS[1], member)
   return {'held', i, blocker}
 end
 for i = 1, keys do
-  local base = 1 + 4 * (i - 1)
+  local base = 2 + 4 * (i - 1)
   local q, r = KEYS[base + 1], KEYS[base + 2]
   local rank = redis.call('ZRANK', q, member)
   if rank then
-    if ARGV[5 + i] == 'r' then
+    if ARGV[3 + i] == 'r' then
       if rank > 0 then return hold(i, redis.call('ZRANGE', q, rank - 1, rank - 1)[1]) end
     else
       local earlier = redis.call('ZREVRANGEBYSCORE', r, score, '-inf', 'WITHSCORES', 'LIMIT', 0, 50)
@@ -80,14 +92,14 @@ for i = 1, keys do
   end
 end
 for i = 1, keys do
-  local owner = redis.call('GET', KEYS[1 + 4 * (i - 1) + 3])
-  if owner and owner ~= ARGV[4] then return {'busy', i} end
+  local owner = redis.call('GET', KEYS[2 + 4 * (i - 1) + 3])
+  if owner and owner ~= ARGV[2] then return {'busy', i} end
 end
 redis.call('SREM', KEYS[1], member)
-local out = {'go'}
+local out = {'go', member, score}
 for i = 1, keys do
-  local base = 1 + 4 * (i - 1)
-  redis.call('SET', KEYS[base + 3], ARGV[4], 'PX', ARGV[5])
+  local base = 2 + 4 * (i - 1)
+  redis.call('SET', KEYS[base + 3], ARGV[2], 'PX', ARGV[3])
   out[#out + 1] = redis.call('HGETALL', KEYS[base + 4])
 end
 return out
@@ -96,9 +108,11 @@ return out
 /**
  * After a successful apply (or a final failure): moves the watermarks of what was applied forward
  * only, frees the locks, and with final = '1' takes the message off its keys and hands back the
- * messages held behind it. KEYS: parked set, then per key q, r, lock, watermark hash.
- * ARGV: member, held-set prefix, lock owner, watermark ttl ms, final, then per key: a count n and
- * n pairs (field, value). A value is `<score>|<member>`; a larger one wins.
+ * messages held behind it; its entry is kept a while for a redelivery (which then runs unheld,
+ * but still behind the watermarks). KEYS: parked set, the message's entry, then per key q, r,
+ * lock, watermark hash. ARGV: member, held-set prefix, lock owner, watermark ttl ms, final, entry
+ * ttl ms, then per key: a count n and n pairs (field, value). A value is `<time>|<member>`; a
+ * larger one wins.
  */
 export const END = `
 local member = ARGV[1]
@@ -108,10 +122,10 @@ local function newer(a, b)
   sa, sb = tonumber(sa), tonumber(sb)
   return sa > sb or (sa == sb and ma >= mb)
 end
-local arg = 6
-local keys = (#KEYS - 1) / 4
+local arg = 7
+local keys = (#KEYS - 2) / 4
 for i = 1, keys do
-  local base = 1 + 4 * (i - 1)
+  local base = 2 + 4 * (i - 1)
   local n = tonumber(ARGV[arg]); arg = arg + 1
   local wm = KEYS[base + 4]
   for _ = 1, n do
@@ -127,6 +141,7 @@ for i = 1, keys do
   end
 end
 if ARGV[5] ~= '1' then return {} end
+redis.call('PEXPIRE', KEYS[2], ARGV[6])
 redis.call('SREM', KEYS[1], member)
 local heldKey = ARGV[2] .. member
 local held = redis.call('SMEMBERS', heldKey)

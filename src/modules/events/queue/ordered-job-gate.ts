@@ -52,9 +52,11 @@ export class OrderedJobGate {
     work: (claim: EntityClaim | undefined) => Promise<T>,
   ): Promise<T> {
     const ref = refOf(job.data);
-    if (!ref || !units.length) return work(undefined);
-    const claim = await this.admit(job, token, ref, units);
+    const claim = units.length ? await this.admit(job, token, ref, units) : undefined;
+    if (!claim) return work(undefined);
     claim.onRelease = (held) => this.wake(held);
+    // Its steps carry its place, so the event has it even when its `received` step was shed.
+    job.data.context.order ??= claim.order;
     try {
       const result = await work(claim);
       await claim.commit();
@@ -72,10 +74,10 @@ export class OrderedJobGate {
     token: string | undefined,
     ref: OrderedMessageRef,
     units: EntityUnit[],
-  ): Promise<EntityClaim> {
+  ): Promise<EntityClaim | undefined> {
     for (let orphans = 0; ;) {
       const answer = await this.ordering.begin(ref, units);
-      if (answer instanceof EntityClaim) return answer;
+      if (!answer || answer instanceof EntityClaim) return answer;
       if (orphans < ORPHANS_PER_ADMISSION && (await this.isOrphan(answer))) {
         orphans += 1;
         const held = await this.ordering.releaseOrphan(
@@ -150,12 +152,10 @@ export class OrderedJobGate {
   }
 }
 
-function refOf(data: TrackedJobData): OrderedMessageRef | undefined {
-  if (!data.context.order) return undefined;
+function refOf(data: TrackedJobData): OrderedMessageRef {
   return {
     source: data.source,
     messageId: data.context.messageId,
     accountId: data.context.accountId,
-    order: data.context.order,
   };
 }

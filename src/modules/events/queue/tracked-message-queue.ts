@@ -50,32 +50,34 @@ export abstract class TrackedMessageQueue
   }
 
   /**
-   * Several messages in two round trips: consecutive sequence numbers in array order (so order
-   * inside a batch is the array's), then every job and pending entry in one transaction: all of
-   * them are queued, or none.
+   * Several messages in one round trip: every job with its place and pending entries in one
+   * transaction (all of them are queued, or none), in array order, so order inside a batch is
+   * the array's.
    */
   async enqueueMany(
     messages: { data: TrackedJobData; occurredAt?: string }[],
   ): Promise<TrackedJobData[]> {
     if (!messages.length) return [];
-    const { firstSeq, atMs } = await this.queue.withConnection((redis) =>
-      this.ordering.stamp(redis, messages.length),
-    );
-    const acceptedAt = new Date(atMs).toISOString();
-    const queued = messages.map(({ data, occurredAt }, index) => ({
-      ...data,
-      context: { ...data.context, order: { seq: firstSeq + index, at: occurredAt ?? acceptedAt } },
-    }));
-    await this.queue.addAtomically(
-      queued.map((data) => ({
+    const places = await this.queue.addAtomically(
+      messages.map(({ data, occurredAt }) => ({
         name: data.action,
         data,
         options: trackedJobOptions(this.env, data.context.messageId),
         extra: (multi, jobKey) =>
-          this.ordering.register(multi, jobKey, this.refOf(data), this.unitsOf(data)),
+          this.ordering.register(multi, jobKey, this.refOf(data), this.unitsOf(data), {
+            occurredAt,
+          }),
       })),
     );
-    return queued;
+    return messages.map(({ data }, index) => {
+      const [seq, atMs] = (places[index] as [number, number] | undefined) ?? [0, 0];
+      return seq
+        ? {
+            ...data,
+            context: { ...data.context, order: { seq, at: new Date(atMs).toISOString() } },
+          }
+        : data;
+    });
   }
 
   async peek(messageId: string): Promise<TrackedJobData | undefined> {
@@ -91,26 +93,27 @@ export abstract class TrackedMessageQueue
    * update is superseded by the newer ones already applied rather than applied over them.
    */
   async requeue(data: TrackedJobData): Promise<void> {
-    let queued = data;
-    if (!queued.context.order) {
-      // Accepted before ordering existed: it takes its place now.
-      const { firstSeq, atMs } = await this.queue.withConnection((r) => this.ordering.stamp(r));
-      queued = {
-        ...data,
-        context: { ...data.context, order: { seq: firstSeq, at: new Date(atMs).toISOString() } },
-      };
-    }
-    const ref = this.refOf(queued);
-    const units = this.unitsOf(queued);
     await this.queue.withConnection(async (redis) => {
       const multi = redis.multi();
-      this.ordering.register(multi, '', ref, units, true);
-      await multi.exec();
+      this.ordering.register(
+        multi,
+        this.queue.queue.toKey(data.context.messageId),
+        this.refOf(data),
+        this.unitsOf(data),
+        {
+          // Accepted before ordering existed (no place on its event): it takes its place now.
+          order: data.context.order,
+          force: true,
+        },
+      );
+      const results = await multi.exec();
+      const failed = results?.find(([error]) => error);
+      if (!results || failed) throw failed?.[0] ?? new Error('transaction aborted');
     });
     await this.queue.requeue(
-      queued.action,
-      queued,
-      trackedJobOptions(this.env, queued.context.messageId),
+      data.action,
+      data,
+      trackedJobOptions(this.env, data.context.messageId),
     );
   }
 
@@ -123,7 +126,6 @@ export abstract class TrackedMessageQueue
       source: this.source,
       messageId: data.context.messageId,
       accountId: data.context.accountId,
-      order: data.context.order!,
     };
   }
 }
