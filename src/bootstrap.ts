@@ -13,6 +13,7 @@ import {
   DomainError,
   ErrorCode,
   flattenValidationErrors,
+  jsonBodyErrors,
 } from './common';
 import { setupOpenApi } from './docs/openapi';
 import { setupQueueBoard } from './modules/queue-board';
@@ -78,19 +79,19 @@ export function configureHttp(app: NestFastifyApplication): void {
     }),
   );
   const fastify = app.getHttpAdapter().getInstance();
+  // JSON only: without Fastify's default text/plain parser, any other body is a 415.
+  fastify.removeContentTypeParser('text/plain');
   // Our own JSON parser, so malformed JSON is a MALFORMED_JSON problem rather than a generic 400.
   fastify.addContentTypeParser(
     'application/json',
     { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES },
     (_request, body, done) => {
+      let parsed: unknown;
       try {
-        done(
-          null,
-          secureJson.parse(body, undefined, {
-            protoAction: 'error',
-            constructorAction: 'error',
-          }),
-        );
+        parsed = secureJson.parse(body, undefined, {
+          protoAction: 'error',
+          constructorAction: 'error',
+        });
       } catch (error) {
         done(
           new DomainError(
@@ -102,7 +103,12 @@ export function configureHttp(app: NestFastifyApplication): void {
           ),
           undefined,
         );
+        return;
       }
+      // Too deep, lone surrogates, unsafe integers: refused here, before any code walks the body.
+      const errors = jsonBodyErrors(parsed);
+      if (errors.length) done(new ValidationFailedError(errors), undefined);
+      else done(null, parsed);
     },
   );
   fastify.addHook('onSend', async (request, reply) => {
