@@ -1,4 +1,4 @@
-import { INestApplicationContext, Logger, ValidationPipe } from '@nestjs/common';
+import { INestApplicationContext, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
@@ -14,6 +14,7 @@ import {
   ErrorCode,
   flattenValidationErrors,
   jsonBodyErrors,
+  StrictValidationPipe,
 } from './common';
 import { setupOpenApi } from './docs/openapi';
 import { setupQueueBoard } from './modules/queue-board';
@@ -71,7 +72,7 @@ export function configureHttp(app: NestFastifyApplication): void {
   const filter = new ProblemFilter();
   app.useGlobalFilters(filter);
   app.useGlobalPipes(
-    new ValidationPipe({
+    new StrictValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,
       transform: true,

@@ -1,4 +1,5 @@
 import { IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import { Nullable } from '../../../common/validation';
 import { PRICE_FIELDS, PriceField } from './avasam-settings';
 
 const NO_SPACES = /^\S+$/;
@@ -28,17 +29,20 @@ export class AvasamSettingsInput {
   @MaxLength(512)
   verificationToken?: string;
 
+  @Nullable()
   @IsOptional()
   @IsString()
   @MinLength(1)
   @MaxLength(200)
   warehouseId?: string | null;
 
+  @Nullable()
   @IsOptional()
   @IsIn(PRICE_FIELDS)
   priceField?: PriceField | null;
 
   /** Relative to AVASAM_API_URL, e.g. `api-seller/Product/AcknowledgePriceUpdate`. */
+  @Nullable()
   @IsOptional()
   @IsString()
   @MaxLength(200)

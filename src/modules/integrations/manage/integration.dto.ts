@@ -8,6 +8,7 @@ import {
   IsString,
   MaxLength,
 } from 'class-validator';
+import { MinProperties } from '../../../common/validation';
 import { INTEGRATION_SERVICES, IntegrationService } from '../integration.schema';
 
 export class CreateIntegrationDto {
@@ -35,6 +36,7 @@ export class CreateIntegrationDto {
   settings?: Record<string, unknown>;
 }
 
+@MinProperties(1)
 export class UpdateIntegrationDto {
   @ApiPropertyOptional({ example: 'My ERP Sync (prod)', maxLength: 200 })
   @IsOptional()
