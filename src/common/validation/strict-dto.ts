@@ -40,12 +40,7 @@ const shapes = new Map<DtoClass, Shape | null>();
 /** The properties a DTO declares (any class-validator decorator), its nested DTOs and nullables. */
 export function shapeOf(type: DtoClass): Shape | undefined {
   if (!shapes.has(type)) {
-    const metadata = getMetadataStorage().getTargetValidationMetadatas(
-      type,
-      '',
-      false,
-      false,
-    );
+    const metadata = getMetadataStorage().getTargetValidationMetadatas(type, '', false, false);
     if (!metadata.length) {
       shapes.set(type, null);
     } else {
