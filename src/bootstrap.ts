@@ -15,6 +15,7 @@ import {
   flattenValidationErrors,
   jsonBodyErrors,
   StrictValidationPipe,
+  answerMethodNotAllowed,
 } from './common';
 import { setupOpenApi } from './docs/openapi';
 import { setupQueueBoard } from './modules/queue-board';
@@ -80,6 +81,7 @@ export function configureHttp(app: NestFastifyApplication): void {
     }),
   );
   const fastify = app.getHttpAdapter().getInstance();
+  answerMethodNotAllowed(fastify, filter);
   // JSON only: without Fastify's default text/plain parser, any other body is a 415.
   fastify.removeContentTypeParser('text/plain');
   // Our own JSON parser, so malformed JSON is a MALFORMED_JSON problem rather than a generic 400.
