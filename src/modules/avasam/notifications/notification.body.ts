@@ -33,7 +33,7 @@ export class StockUpdateItem {
   @Min(0)
   quantity: number;
 
-  @ApiProperty({ example: '2024-05-01T10:00:00Z' })
+  @ApiProperty({ example: '2024-05-01T10:00:00Z', format: 'date-time' })
   @AvasamDateTime()
   updatedOn: string;
 }
@@ -65,7 +65,7 @@ export class PriceUpdateItem {
   @Price()
   costPrice?: number;
 
-  @ApiProperty({ example: '2024-05-01T10:00:00Z' })
+  @ApiProperty({ example: '2024-05-01T10:00:00Z', format: 'date-time' })
   @AvasamDateTime()
   updatedOn: string;
 }
