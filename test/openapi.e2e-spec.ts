@@ -243,6 +243,11 @@ describe('OpenAPI document and Swagger UI', () => {
       },
       { action: 'customer.upsert', data: { email: 'a@example.com', phone: null } },
       { action: 'order.create', data: { ...SEED_EXAMPLES['order.create'].data, extra: 1 } },
+      // Found by the fuzz test's positive cases: integers, unsafe numbers, "not 0".
+      { action: 'inventory.set', data: { items: [{ sku: 'A', quantity: 1.5 }] } },
+      { action: 'inventory.set', data: { items: [{ sku: 'A', quantity: 1e300 }] } },
+      { action: 'inventory.adjust', data: { items: [{ sku: 'A', adjustment: 0 }] } },
+      { action: 'price.set', data: { items: [{ sku: 'A', costPrice: 1e300 }] } },
     ];
     for (const body of invalid)
       expect({ body, valid: validateBody(body) }).toEqual({ body, valid: false });
@@ -353,6 +358,7 @@ describe('OpenAPI document and Swagger UI', () => {
         [{ ...base, service: 'avasam', settings: { ...secrets, extra: 1 } }, false],
         [{ ...base, service: 'custom', settings: null }, false],
         [{ ...base, service: 'custom', extra: 1 }, false],
+        [{ ...base, service: 'custom', name: '' }, false],
       ];
       for (const [body, valid] of cases)
         expect({ body, valid: create(body) }).toEqual({ body, valid });
@@ -375,6 +381,15 @@ describe('OpenAPI document and Swagger UI', () => {
         });
       for (const name of ['consumerKey', 'secretKey', 'verificationToken'])
         expect({ name, nullable: settings[name].nullable }).toEqual({ name, nullable: undefined });
+    });
+
+    it('events/filter: an integer limit of 1 to 200', () => {
+      const filter = bodySchema('/v1/integrations/events/filter', 'post');
+      expect(filter({})).toBe(true);
+      expect(filter({ limit: 20 })).toBe(true);
+      expect(filter({ limit: 1.5 })).toBe(false);
+      expect(filter({ limit: 201 })).toBe(false);
+      expect(filter({ status: null })).toBe(false);
     });
 
     it('Avasam price items carry exactly one price', () => {

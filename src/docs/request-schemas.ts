@@ -14,6 +14,7 @@ const nameOf = (reference: string) => reference.replace('#/components/schemas/',
 
 /**
  * Makes the request schemas as strict as the server: what the DTO decorators cannot say.
+ * - numbers stay within ±Number.MAX_SAFE_INTEGER (the JSON parser refuses the others);
  * - every object a request body can hold has `additionalProperties: false` (the server refuses
  *   unknown fields; the Avasam webhooks ignore them instead, so sending only what is documented
  *   is always accepted there too);
@@ -103,12 +104,18 @@ export function tightenRequestSchemas(document: OpenAPIObject): void {
   }
   delete schemas[CreateIntegrationDto.name];
 
-  // Every object schema reachable from a request body: no fields but the documented ones.
+  // Every object schema reachable from a request body: no fields but the documented ones, no
+  // number beyond ±Number.MAX_SAFE_INTEGER.
   const seen = new Set<Schema>();
   const close = (schema: Schema | undefined): void => {
     if (!schema || seen.has(schema)) return;
     seen.add(schema);
     if ('$ref' in schema) return close(schemas[nameOf(schema.$ref)]);
+    // The JSON parser refuses numbers JavaScript cannot hold exactly (json-limits.ts).
+    if (schema.type === 'number' || schema.type === 'integer') {
+      schema.maximum ??= Number.MAX_SAFE_INTEGER;
+      schema.minimum ??= -Number.MAX_SAFE_INTEGER;
+    }
     if (schema.properties) {
       schema.additionalProperties = false;
       Object.values(schema.properties).forEach(close);

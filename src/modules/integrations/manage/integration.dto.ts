@@ -20,7 +20,7 @@ export class CreateIntegrationDto {
   @IsBoolean()
   enabled: boolean;
 
-  @ApiProperty({ example: 'My ERP Sync', maxLength: 200 })
+  @ApiProperty({ example: 'My ERP Sync', minLength: 1, maxLength: 200 })
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
@@ -38,7 +38,7 @@ export class CreateIntegrationDto {
 
 @MinProperties(1)
 export class UpdateIntegrationDto {
-  @ApiPropertyOptional({ example: 'My ERP Sync (prod)', maxLength: 200 })
+  @ApiPropertyOptional({ example: 'My ERP Sync (prod)', minLength: 1, maxLength: 200 })
   @IsOptional()
   @IsString()
   @IsNotEmpty()
