@@ -79,11 +79,19 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
  * Returns the errors and a copy holding only declared keys, which is what class-transformer then
  * gets: 50,000 unknown keys cost one loop, not seconds of metadata lookups per key.
  */
+export interface ShapeOptions {
+  /** `drop`: unknown keys are left out without an error (the Avasam webhooks' tolerance). */
+  unknownKeys?: 'refuse' | 'drop';
+  /** `allow`: `null` goes to the validators as it is (the Avasam webhooks' tolerance). */
+  nulls?: 'refuse' | 'allow';
+}
+
 export function checkShape(
   type: DtoClass,
   value: unknown,
   path: string,
   errors: FieldError[] = [],
+  options: ShapeOptions = {},
 ): { errors: FieldError[]; cleaned: unknown } {
   const shape = shapeOf(type);
   if (!shape || !isObject(value)) return { errors, cleaned: value };
@@ -92,21 +100,23 @@ export function checkShape(
   for (const key of Object.keys(value)) {
     const keyPath = join(path, key);
     if (!shape.allowed.has(key)) {
-      errors.push({ path: keyPath, message: `property ${key} should not exist` });
+      if (options.unknownKeys !== 'drop') {
+        errors.push({ path: keyPath, message: `property ${key} should not exist` });
+      }
       continue;
     }
     declared++;
     const child = value[key];
-    if (child === null && !shape.nullable.has(key)) {
+    if (child === null && !shape.nullable.has(key) && options.nulls !== 'allow') {
       errors.push({ path: keyPath, message: `${key} must not be null (omit it instead)` });
     }
     const nested = shape.nested.get(key);
     if (nested && Array.isArray(child)) {
       cleaned[key] = child.map(
-        (item, index) => checkShape(nested, item, `${keyPath}[${index}]`, errors).cleaned,
+        (item, index) => checkShape(nested, item, `${keyPath}[${index}]`, errors, options).cleaned,
       );
     } else if (nested) {
-      cleaned[key] = checkShape(nested, child, keyPath, errors).cleaned;
+      cleaned[key] = checkShape(nested, child, keyPath, errors, options).cleaned;
     } else {
       cleaned[key] = child;
     }
@@ -128,8 +138,9 @@ export function validateDto<T extends object>(
   type: new () => T,
   value: unknown,
   path = '',
+  options: ShapeOptions = {},
 ): { errors: FieldError[]; instance: T } {
-  const { errors, cleaned } = checkShape(type, value, path);
+  const { errors, cleaned } = checkShape(type, value, path, [], options);
   const instance = toInstance(type, cleaned) as T;
   errors.push(
     ...flattenValidationErrors(
