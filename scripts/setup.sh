@@ -14,4 +14,8 @@ if [ ! -x /usr/bin/chromium ] && [ "${npm_lifecycle_event:-}" != start ]; then
   apt-get update -qq >/dev/null
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
+# The fuzz test (test/fuzz.e2e-spec.ts) runs Schemathesis from PyPI in a project-local virtualenv.
+if [ "${npm_lifecycle_event:-}" != start ]; then
+  bash scripts/fuzz-setup.sh >/dev/null
+fi
 bash scripts/local-services.sh up

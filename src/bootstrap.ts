@@ -1,4 +1,4 @@
-import { INestApplicationContext, Logger, ValidationPipe } from '@nestjs/common';
+import { INestApplicationContext, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
@@ -13,6 +13,9 @@ import {
   DomainError,
   ErrorCode,
   flattenValidationErrors,
+  jsonBodyErrors,
+  StrictValidationPipe,
+  answerMethodNotAllowed,
 } from './common';
 import { setupOpenApi } from './docs/openapi';
 import { setupQueueBoard } from './modules/queue-board';
@@ -73,7 +76,7 @@ export function configureHttp(app: NestFastifyApplication): void {
   const filter = new ProblemFilter();
   app.useGlobalFilters(filter);
   app.useGlobalPipes(
-    new ValidationPipe({
+    new StrictValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true,
       transform: true,
@@ -85,19 +88,20 @@ export function configureHttp(app: NestFastifyApplication): void {
   fastify.addHook('onRoute', (route) => {
     if (route.url === BATCH_ROUTE) route.bodyLimit = BATCH_BODY_LIMIT_BYTES;
   });
+  answerMethodNotAllowed(fastify, filter);
+  // JSON only: without Fastify's default text/plain parser, any other body is a 415.
+  fastify.removeContentTypeParser('text/plain');
   // Our own JSON parser, so malformed JSON is a MALFORMED_JSON problem rather than a generic 400.
   fastify.addContentTypeParser(
     'application/json',
     { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES },
     (_request, body, done) => {
+      let parsed: unknown;
       try {
-        done(
-          null,
-          secureJson.parse(body, undefined, {
-            protoAction: 'error',
-            constructorAction: 'error',
-          }),
-        );
+        parsed = secureJson.parse(body, undefined, {
+          protoAction: 'error',
+          constructorAction: 'error',
+        });
       } catch (error) {
         done(
           new DomainError(
@@ -109,7 +113,12 @@ export function configureHttp(app: NestFastifyApplication): void {
           ),
           undefined,
         );
+        return;
       }
+      // Too deep, lone surrogates, unsafe integers: refused here, before any code walks the body.
+      const errors = jsonBodyErrors(parsed);
+      if (errors.length) done(new ValidationFailedError(errors), undefined);
+      else done(null, parsed);
     },
   );
   fastify.addHook('onSend', async (request, reply) => {

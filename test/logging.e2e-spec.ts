@@ -43,6 +43,7 @@ describe('Structured logs: JSON lines, message journeys, no secrets', () => {
   let apiKey: string;
   const correlationId = `logs-test-${id}`;
   let messageId: string;
+  let consumerKey: string;
 
   const lines = (): LogLine[] =>
     stdout
@@ -92,6 +93,18 @@ describe('Structured logs: JSON lines, message journeys, no secrets', () => {
       body: SEED_EXAMPLES['inventory.set'],
     });
     await http(`${url}/v1/integrations/events/filter?token=${managementToken}`, { body: {} });
+    // The sandbox Avasam names a seller by its consumer key in its URLs.
+    const seller = await http(`${url}/sandbox/avasam/sellers`, { body: {} });
+    expect(seller.status).toBe(201);
+    consumerKey = seller.body.consumerKey;
+    for (const path of ['', '/expire-tokens']) {
+      const answer = await http(`${url}/sandbox/avasam/sellers/${consumerKey}${path}`, {
+        method: path ? 'POST' : 'PATCH',
+        body: path ? undefined : { tokenTtlSeconds: 60 },
+        headers: { 'x-correlation-id': `${correlationId}-seller` },
+      });
+      expect(answer.status).toBe(200);
+    }
     await waitFor(
       async () => lines(),
       (all) => all.some((l) => l.messageId === messageId && l.step === 'succeeded'),
@@ -136,6 +149,18 @@ describe('Structured logs: JSON lines, message journeys, no secrets', () => {
     // The request that put the key in its URL is logged, with the key masked.
     const leaked = lines().find((l) => String((l.req as any)?.url).includes('access_token'));
     expect((leaked?.req as any)?.url).toBe('/integrations/custom/inbound?access_token=[Redacted]');
+  });
+
+  it('masks the consumer key in the sandbox Avasam URLs it logs', () => {
+    expect(consumerKey).toMatch(/^[0-9a-f-]{36}$/);
+    expect((stdout + stderr).includes(consumerKey)).toBe(false);
+    const urls = lines()
+      .filter((l) => l.correlationId === `${correlationId}-seller` && l.req)
+      .map((l) => (l.req as any).url);
+    expect(urls).toEqual([
+      '/sandbox/avasam/sellers/[Redacted]',
+      '/sandbox/avasam/sellers/[Redacted]/expire-tokens',
+    ]);
   });
 
   it('logs every step of a message with its messageId and correlationId', () => {

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { http } from './support/http';
@@ -36,6 +37,29 @@ function swaggerParser(method: 'validate' | 'dereference', document: unknown): P
 }
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
+
+/** Any method, TRACE included (fetch refuses to send it). */
+function rawRequest(
+  url: string,
+  method: string,
+): Promise<{ status: number; allow?: string; type?: string; body: any }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method }, (res) => {
+      let text = '';
+      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode!,
+          allow: res.headers.allow,
+          type: res.headers['content-type'],
+          body: text ? JSON.parse(text) : null,
+        }),
+      );
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 const PROBLEM_REF = '#/components/schemas/Problem';
 
 describe('OpenAPI document and Swagger UI', () => {
@@ -210,6 +234,20 @@ describe('OpenAPI document and Swagger UI', () => {
       { action: 'customer.upsert', data: { email: 'not-an-email' } },
       { action: 'teleport', data: {} },
       { action: 'price.set', data: SEED_EXAMPLES['price.set'].data, extra: true },
+      // Issue 10, defect 10: what the server refuses, the document must refuse too.
+      { action: 'price.set', data: { items: [{ sku: 'A' }] } },
+      { action: 'order.update', entityId: 'ord_1', data: {} },
+      {
+        action: 'inventory.set',
+        data: { items: [{ sku: 'A', quantity: 1, hasOwnProperty: 'x' }] },
+      },
+      { action: 'customer.upsert', data: { email: 'a@example.com', phone: null } },
+      { action: 'order.create', data: { ...SEED_EXAMPLES['order.create'].data, extra: 1 } },
+      // Found by the fuzz test's positive cases: integers, unsafe numbers, "not 0".
+      { action: 'inventory.set', data: { items: [{ sku: 'A', quantity: 1.5 }] } },
+      { action: 'inventory.set', data: { items: [{ sku: 'A', quantity: 1e300 }] } },
+      { action: 'inventory.adjust', data: { items: [{ sku: 'A', adjustment: 0 }] } },
+      { action: 'price.set', data: { items: [{ sku: 'A', costPrice: 1e300 }] } },
     ];
     for (const body of invalid)
       expect({ body, valid: validateBody(body) }).toEqual({ body, valid: false });
@@ -254,5 +292,135 @@ describe('OpenAPI document and Swagger UI', () => {
     };
     expect(stock(seedShaped) ? null : stock.errors).toBeNull();
     expect(stock({ ...seedShaped, data: [{ sku: 'AVA-CHAIR-01', quantity: 'many' }] })).toBe(false);
+  });
+
+  /** Every object schema a request body can hold, with its place in the document. */
+  function requestObjectSchemas(): { at: string; schema: any }[] {
+    const found: { at: string; schema: any }[] = [];
+    const seen = new Set<unknown>();
+    const visit = (schema: any, at: string) => {
+      if (!schema || typeof schema !== 'object' || seen.has(schema)) return;
+      seen.add(schema);
+      if (schema.type === 'object' || schema.properties) found.push({ at, schema });
+      for (const [name, child] of Object.entries(schema.properties ?? {}))
+        visit(child, `${at}.${name}`);
+      visit(schema.items, `${at}[]`);
+      for (const key of ['oneOf', 'anyOf', 'allOf'])
+        (schema[key] ?? []).forEach((child: any, i: number) => visit(child, `${at}/${key}${i}`));
+    };
+    for (const [path, item] of Object.entries<any>(resolved.paths)) {
+      for (const method of METHODS) {
+        const schema = item[method]?.requestBody?.content?.['application/json']?.schema;
+        if (schema) visit(schema, `${method.toUpperCase()} ${path}`);
+      }
+    }
+    return found;
+  }
+
+  it('closes every request object schema: additionalProperties false (defect 10)', () => {
+    const all = requestObjectSchemas();
+    expect(all.length).toBeGreaterThan(20);
+    const open = all
+      .filter(({ schema }) => schema.additionalProperties !== false)
+      .map(({ at }) => at);
+    expect(open).toEqual([]);
+  });
+
+  describe('says what the management and Avasam bodies must hold (defect 10)', () => {
+    const bodySchema = (path: string, method: string) =>
+      validator().compile(
+        resolved.paths[path][method].requestBody.content['application/json'].schema,
+      );
+    const secrets = { consumerKey: 'ck', secretKey: 'sk', verificationToken: 'v'.repeat(16) };
+
+    it('POST /v1/integrations: custom without settings, Avasam with its three secrets', () => {
+      const create = bodySchema('/v1/integrations', 'post');
+      const base = { enabled: true, name: 'x' };
+      const cases: [unknown, boolean][] = [
+        [{ ...base, service: 'custom' }, true],
+        [{ ...base, service: 'custom', settings: {} }, true],
+        [{ ...base, service: 'custom', settings: { warehouseId: 'w' } }, false],
+        [{ ...base, service: 'avasam', settings: secrets }, true],
+        [
+          {
+            ...base,
+            service: 'avasam',
+            settings: { ...secrets, warehouseId: 'w', priceField: 'sellingPrice' },
+          },
+          true,
+        ],
+        [{ ...base, service: 'avasam' }, false],
+        [{ ...base, service: 'avasam', settings: { consumerKey: 'ck', secretKey: 'sk' } }, false],
+        [
+          { ...base, service: 'avasam', settings: { ...secrets, verificationToken: 'short' } },
+          false,
+        ],
+        [{ ...base, service: 'avasam', settings: { ...secrets, extra: 1 } }, false],
+        [{ ...base, service: 'custom', settings: null }, false],
+        [{ ...base, service: 'custom', extra: 1 }, false],
+        [{ ...base, service: 'custom', name: '' }, false],
+      ];
+      for (const [body, valid] of cases)
+        expect({ body, valid: create(body) }).toEqual({ body, valid });
+    });
+
+    it('PATCH /v1/integrations/{id}: something to change, no nulls but the clearable settings', () => {
+      const update = bodySchema('/v1/integrations/{id}', 'patch');
+      expect(update({})).toBe(false);
+      expect(update({ name: null })).toBe(false);
+      expect(update({ enabled: null })).toBe(false);
+      expect(update({ settings: null })).toBe(false);
+      expect(update({ enabled: false })).toBe(true);
+      expect(update({ settings: { secretKey: 'new' } })).toBe(true);
+      const settings = document.components.schemas.AvasamSettings.properties;
+      for (const name of ['warehouseId', 'priceField', 'priceAcknowledgementPath'])
+        expect({ name, nullable: settings[name].nullable, type: settings[name].type }).toEqual({
+          name,
+          nullable: true,
+          type: 'string',
+        });
+      for (const name of ['consumerKey', 'secretKey', 'verificationToken'])
+        expect({ name, nullable: settings[name].nullable }).toEqual({ name, nullable: undefined });
+    });
+
+    it('events/filter: an integer limit of 1 to 200', () => {
+      const filter = bodySchema('/v1/integrations/events/filter', 'post');
+      expect(filter({})).toBe(true);
+      expect(filter({ limit: 20 })).toBe(true);
+      expect(filter({ limit: 1.5 })).toBe(false);
+      expect(filter({ limit: 201 })).toBe(false);
+      expect(filter({ status: null })).toBe(false);
+    });
+
+    it('Avasam price items carry exactly one price', () => {
+      const price = bodySchema('/webhooks/avasam/{integrationId}/price-update', 'post');
+      const body = (item: Record<string, unknown>) => ({
+        requestId: 'r',
+        token: 'a.b.c',
+        data: [{ sku: 'A', updatedOn: '2024-05-01T10:00:00Z', ...item }],
+      });
+      expect(price(body({ price: 1 }))).toBe(true);
+      expect(price(body({ costPrice: 1 }))).toBe(true);
+      expect(price(body({}))).toBe(false);
+      expect(price(body({ price: 1, sellingPrice: 2 }))).toBe(false);
+    });
+  });
+
+  it('answers 405 with Allow to a method a path does not serve, 404 to a path it does not serve', async () => {
+    for (const method of ['TRACE', 'DELETE', 'PUT', 'GET', 'OPTIONS']) {
+      const response = await rawRequest(`${service.url}/integrations/custom/inbound`, method);
+      expect({ method, status: response.status }).toEqual({ method, status: 405 });
+      expect(response.allow).toBe('POST');
+      expect(response.type).toContain('application/problem+json');
+      expect(response.body.code).toBe('METHOD_NOT_ALLOWED');
+    }
+    const item = await rawRequest(
+      `${service.url}/v1/integrations/665f1c2e9a1b2c3d4e5f6a7b`,
+      'TRACE',
+    );
+    expect(item.status).toBe(405);
+    expect(item.allow).toBe('GET, HEAD, PATCH');
+    expect((await rawRequest(`${service.url}/no/such/path`, 'TRACE')).status).toBe(404);
+    expect((await rawRequest(`${service.url}/no/such/path`, 'GET')).status).toBe(404);
   });
 });

@@ -1,8 +1,10 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { ProblemDocument } from '../common/http';
+import { AvasamSettingsInput } from '../modules/avasam';
 import { inboundRequestSchemas } from '../modules/inbound';
 import { addInternalErrorResponses } from './problem-fallback';
+import { tightenRequestSchemas } from './request-schemas';
 
 /** Swagger UI at /docs, the document at /docs/openapi.json and /docs/openapi.yaml. */
 export function setupOpenApi(app: NestFastifyApplication): void {
@@ -37,10 +39,13 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
       'managementToken',
     )
     .build();
-  const document = SwaggerModule.createDocument(app, config, { extraModels: [ProblemDocument] });
+  const document = SwaggerModule.createDocument(app, config, {
+    extraModels: [ProblemDocument, AvasamSettingsInput],
+  });
   document.components ??= {};
   // The per-action envelopes the inbound body's oneOf/discriminator points at.
   document.components.schemas = { ...document.components.schemas, ...inboundRequestSchemas() };
+  tightenRequestSchemas(document);
   addInternalErrorResponses(document);
   return document;
 }

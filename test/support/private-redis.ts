@@ -14,10 +14,17 @@ export class PrivateRedis {
   private process?: ChildProcess;
   private readonly dir = mkdtempSync(join(tmpdir(), 'avvyr-redis-'));
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly appendfsync: 'always' | 'everysec',
+  ) {}
 
-  static async start(): Promise<PrivateRedis> {
-    const redis = new PrivateRedis(await freePort());
+  /**
+   * `appendfsync: 'everysec'` for a test that judges answers, not durability (the fuzz test):
+   * no fsync stall of a shared disk on every write.
+   */
+  static async start(options: { appendfsync?: 'always' | 'everysec' } = {}): Promise<PrivateRedis> {
+    const redis = new PrivateRedis(await freePort(), options.appendfsync ?? 'always');
     await redis.up();
     return redis;
   }
@@ -41,7 +48,7 @@ export class PrivateRedis {
         '--appendonly',
         'yes',
         '--appendfsync',
-        'always',
+        this.appendfsync,
         '--save',
         '',
         '--maxmemory-policy',

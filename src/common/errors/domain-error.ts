@@ -19,9 +19,17 @@ export class DomainError extends Error {
   }
 }
 
+/** A validation answer lists at most this many errors; its detail says how many there were. */
+export const MAX_LISTED_ERRORS = 100;
+
 export class ValidationFailedError extends DomainError {
   constructor(errors: FieldError[], message = 'The request body is invalid.') {
-    super(ErrorCode.ValidationFailed, 400, message, errors, 'Validation failed');
+    const listed = errors.length > MAX_LISTED_ERRORS ? errors.slice(0, MAX_LISTED_ERRORS) : errors;
+    const detail =
+      listed === errors
+        ? message
+        : `${message} ${errors.length} errors; the first ${MAX_LISTED_ERRORS} are listed.`;
+    super(ErrorCode.ValidationFailed, 400, detail, listed, 'Validation failed');
   }
 }
 

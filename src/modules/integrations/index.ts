@@ -18,3 +18,4 @@ export type {
   IntegrationView,
   IntegrationService as IntegrationServiceName,
 } from './integration.schema';
+export { CreateIntegrationDto, UpdateIntegrationDto } from './manage/integration.dto';

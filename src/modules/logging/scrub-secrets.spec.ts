@@ -27,4 +27,15 @@ describe('secretScrubber', () => {
       '{"url":"/x?a=1&access_token=[Redacted]&api_key=[Redacted]&b=2"}',
     );
   });
+
+  it('masks the consumer key of sandbox Avasam seller URLs, keeping the rest of the path', () => {
+    expect(
+      sut('{"url":"/sandbox/avasam/sellers/ck-123/test-button?x=1","b":"/sandbox/avasam/sellers"}'),
+    ).toBe(
+      '{"url":"/sandbox/avasam/sellers/[Redacted]/test-button?x=1","b":"/sandbox/avasam/sellers"}',
+    );
+    expect(sut('{"msg":"PATCH /sandbox/avasam/sellers/ck%2F1"}')).toBe(
+      '{"msg":"PATCH /sandbox/avasam/sellers/[Redacted]"}',
+    );
+  });
 });

@@ -1,6 +1,9 @@
 const REDACTED = '[Redacted]';
 
-/** Shapes that are credentials wherever they appear: keys, JWTs, credential query parameters. */
+/**
+ * Shapes that are credentials wherever they appear: keys, JWTs, credential query parameters,
+ * consumer keys in URL paths.
+ */
 const CREDENTIAL_PATTERNS: [RegExp, string][] = [
   [/avvyr_int_live_[A-Za-z0-9_-]+/g, `avvyr_int_live_${REDACTED}`],
   [/eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g, REDACTED],
@@ -8,6 +11,8 @@ const CREDENTIAL_PATTERNS: [RegExp, string][] = [
     /([?&](?:access_token|token|api_?key|apikey|key|secret|secret_key|password)=)[^&"\s\\]*/gi,
     `$1${REDACTED}`,
   ],
+  // The sandbox Avasam names a seller by its consumer key: /sandbox/avasam/sellers/{consumerKey}.
+  [/(\/sandbox\/avasam\/sellers\/)[^/?#"\s\\]+/g, `$1${REDACTED}`],
 ];
 
 /**

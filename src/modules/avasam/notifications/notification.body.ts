@@ -4,12 +4,16 @@ import { AvasamDateTime, ItemList, Price, Text } from './notification-rules';
 
 /** What every notification carries around its items (Avasam's webhook body). */
 export abstract class NotificationEnvelope {
-  @ApiProperty({ example: 'b8a1c3f0-5d2e-4f7a-9c41-0e6f2d9a7b10' })
+  @ApiProperty({ example: 'b8a1c3f0-5d2e-4f7a-9c41-0e6f2d9a7b10', minLength: 1, maxLength: 200 })
   @Text()
   requestId: string;
 
   /** Kept for the record only: a format we did not expect must not cost the notification. */
-  @ApiPropertyOptional({ description: 'UTC time Avasam sent it', example: '2024-05-01T10:00:02Z' })
+  @ApiPropertyOptional({
+    description: 'UTC time Avasam sent it',
+    example: '2024-05-01T10:00:02Z',
+    maxLength: 100,
+  })
   @IsOptional()
   @IsString()
   @MaxLength(100)
@@ -24,16 +28,16 @@ export abstract class NotificationEnvelope {
 }
 
 export class StockUpdateItem {
-  @ApiProperty({ example: 'AVA-CHAIR-01' })
+  @ApiProperty({ example: 'AVA-CHAIR-01', minLength: 1, maxLength: 200 })
   @Text()
   sku: string;
 
-  @ApiProperty({ example: 12, minimum: 0 })
+  @ApiProperty({ type: 'integer', example: 12, minimum: 0 })
   @IsInt()
   @Min(0)
   quantity: number;
 
-  @ApiProperty({ example: '2024-05-01T10:00:00Z' })
+  @ApiProperty({ example: '2024-05-01T10:00:00Z', format: 'date-time' })
   @AvasamDateTime()
   updatedOn: string;
 }
@@ -46,7 +50,7 @@ export class StockUpdateBody extends NotificationEnvelope {
 
 /** One of price, sellingPrice or costPrice: its value goes to the integration's `priceField`. */
 export class PriceUpdateItem {
-  @ApiProperty({ example: 'AVA-CHAIR-01' })
+  @ApiProperty({ example: 'AVA-CHAIR-01', minLength: 1, maxLength: 200 })
   @Text()
   sku: string;
 
@@ -65,7 +69,7 @@ export class PriceUpdateItem {
   @Price()
   costPrice?: number;
 
-  @ApiProperty({ example: '2024-05-01T10:00:00Z' })
+  @ApiProperty({ example: '2024-05-01T10:00:00Z', format: 'date-time' })
   @AvasamDateTime()
   updatedOn: string;
 }

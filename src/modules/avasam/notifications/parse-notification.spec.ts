@@ -27,6 +27,24 @@ describe('parseNotification', () => {
     });
   });
 
+  it('is a 400, never a TypeError, for objects with Object.prototype names where text belongs', () => {
+    const item = { sku: 'A', quantity: 1, updatedOn: '2024-05-01T10:00:00Z' };
+    const odd = { constructor: 'x', toString: 'y' };
+    for (const kind of ['stock', 'price'] as const) {
+      for (const [body, path] of [
+        [{ ...envelope, on: odd, data: [item] }, 'on'],
+        [{ ...envelope, requestId: odd, data: [item] }, 'requestId'],
+        [{ ...envelope, data: [{ ...item, sku: odd }] }, 'data[0].sku'],
+      ] as const) {
+        expect(errorsOf(() => parseNotification(kind, body)).map((e) => e.path)).toContain(path);
+      }
+    }
+    // As keys they are fields Avasam does not send: dropped like any other.
+    expect(
+      parseNotification('stock', { ...envelope, constructor: 'x', data: [{ ...item, ...odd }] }),
+    ).toEqual({ requestId: 'req-1', on: '2024-05-01T10:00:02Z', data: [item] });
+  });
+
   it('keeps `on` as sent: it is never used to decide anything', () => {
     expect(parseNotification('stock', { requestId: 'r', on: '01/05/2024 10:00' }).on).toBe(
       '01/05/2024 10:00',

@@ -1,6 +1,5 @@
-import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
-import { FieldError, flattenValidationErrors, ValidationFailedError } from '../../../common/errors';
+import { FieldError, ValidationFailedError } from '../../../common/errors';
+import { validateDto } from '../../../common/validation';
 import { parseAvasamDate } from './avasam-date';
 import type { NotificationKind } from './notification-kinds';
 import { PRICE_KEYS, PriceUpdateBody, PriceUpdateItem, StockUpdateBody } from './notification.body';
@@ -38,14 +37,12 @@ export function parseNotification(kind: NotificationKind, body: unknown): Notifi
   }
   const input = { ...(body as Record<string, unknown>) };
   input.data ??= [];
-  const instance = plainToInstance(BODIES[kind], input);
-  const errors: FieldError[] = flattenValidationErrors(
-    validateSync(instance, {
-      whitelist: true,
-      forbidNonWhitelisted: false,
-      validationError: { target: false, value: false },
-    }),
-  );
+  // Unknown fields dropped, nulls left to the validators; never walked by class-transformer,
+  // which threw on an object with a `constructor` key where a string belongs (a 500).
+  const { errors, instance } = validateDto(BODIES[kind], input, '', {
+    unknownKeys: 'drop',
+    nulls: 'allow',
+  });
   if (kind === 'price' && Array.isArray(instance.data)) {
     errors.push(...priceChoiceErrors(instance.data));
   }

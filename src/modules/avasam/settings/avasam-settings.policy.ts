@@ -1,8 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
 import { Env } from '../../../config/env';
-import { flattenValidationErrors, ValidationFailedError } from '../../../common/errors';
+import { validateDto, ValidationFailedError } from '../../../common';
 import type { IntegrationView, PreparedSettings, ServiceSettingsPolicy } from '../../integrations';
 import { IntegrationsService } from '../../integrations';
 import { NOTIFICATION_KINDS } from '../notifications/notification-kinds';
@@ -36,15 +34,7 @@ export class AvasamSettingsPolicy implements ServiceSettingsPolicy, OnModuleInit
     input: Record<string, unknown> | undefined,
     current: Record<string, unknown> | undefined,
   ): Promise<PreparedSettings> {
-    const dto = plainToInstance(AvasamSettingsInput, input ?? {});
-    const errors = flattenValidationErrors(
-      validateSync(dto, {
-        whitelist: true,
-        forbidNonWhitelisted: true,
-        validationError: { target: false, value: false },
-      }),
-      'settings',
-    );
+    const { errors, instance: dto } = validateDto(AvasamSettingsInput, input ?? {}, 'settings');
     const settings: Record<string, unknown> = { ...current };
     const secrets: Record<string, string> = {};
     for (const name of SECRET_SETTINGS) {

@@ -4,7 +4,7 @@ import { IsDate, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from '
 import { MESSAGE_STATUSES, MessageStatus } from '../timeline/message-step';
 
 export class EventsFilterDto {
-  @ApiPropertyOptional({ example: '665f1c2e9a1b2c3d4e5f6a7b' })
+  @ApiPropertyOptional({ example: '665f1c2e9a1b2c3d4e5f6a7b', maxLength: 100 })
   @IsOptional()
   @IsString()
   @MaxLength(100)
@@ -15,13 +15,13 @@ export class EventsFilterDto {
   @IsIn(MESSAGE_STATUSES)
   status?: MessageStatus;
 
-  @ApiPropertyOptional({ example: 'inventory.set' })
+  @ApiPropertyOptional({ example: 'inventory.set', maxLength: 100 })
   @IsOptional()
   @IsString()
   @MaxLength(100)
   action?: string;
 
-  @ApiPropertyOptional({ example: 'SKU-12345' })
+  @ApiPropertyOptional({ example: 'SKU-12345', maxLength: 500 })
   @IsOptional()
   @IsString()
   @MaxLength(500)
@@ -47,14 +47,14 @@ export class EventsFilterDto {
   @IsDate()
   to?: Date;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 200, default: 50 })
   @IsOptional()
   @IsInt()
   @Min(1)
   @Max(200)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page', maxLength: 500 })
   @IsOptional()
   @IsString()
   @MaxLength(500)

@@ -45,6 +45,29 @@ describe('validateInboundBody', () => {
       expect.objectContaining({ code: 'UNKNOWN_ACTION' }),
     );
   });
+
+  it('never serialises a non-string action, nor echoes a long one in full', () => {
+    // A 20,000-deep array went through JSON.stringify here (a 500 RangeError before the
+    // parser refused deep bodies); whatever reaches the validator, it is not serialised.
+    let deep: unknown = 1;
+    for (let i = 0; i < 20_000; i++) deep = [deep];
+    for (const action of [deep, { a: 1 }, 42, true]) {
+      expect(() => validateInboundBody({ action, data: {} })).toThrow(
+        expect.objectContaining({
+          code: 'VALIDATION_FAILED',
+          errors: [{ path: 'action', message: expect.stringMatching(/^action must be a string/) }],
+        }),
+      );
+    }
+    let error: any;
+    try {
+      validateInboundBody({ action: 'x'.repeat(10_000), data: {} });
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect(error.code).toBe('UNKNOWN_ACTION');
+    expect(error.message.length).toBeLessThan(400);
+  });
 });
 
 describe('messageIdForKey', () => {

@@ -19,6 +19,8 @@ const ENVELOPE_FIELDS = new Set(['action', 'entityId', 'data', 'occurredAt']);
 /** ISO 8601 date-time with a zone (`Z` or `±hh:mm`), as JSON dates are written. */
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 const MAX_ENTITY_ID_LENGTH = 500;
+/** An unknown action is echoed in the answer's detail, cut to this many characters. */
+const MAX_ACTION_SHOWN = 100;
 
 /**
  * Validates the whole request `{action, entityId?, data}` and reports every failing path at once
@@ -47,11 +49,19 @@ export function validateInboundBody(body: unknown): ValidInboundMessage {
   }
   if (action === undefined || action === null) {
     errors.push({ path: 'action', message: 'action is required' });
+  } else if (typeof action !== 'string') {
+    // Never serialised: an arbitrary value has no place in an answer (nor JSON.stringify's stack).
+    errors.push({
+      path: 'action',
+      message: `action must be a string, one of: ${SUPPORTED_ACTIONS.join(', ')}`,
+    });
   } else if (!isInboundAction(action)) {
+    const shown =
+      action.length > MAX_ACTION_SHOWN ? `${action.slice(0, MAX_ACTION_SHOWN)}…` : action;
     throw new DomainError(
       ErrorCode.UnknownAction,
       400,
-      `Unknown action ${JSON.stringify(action)}. Supported actions: ${SUPPORTED_ACTIONS.join(', ')}.`,
+      `Unknown action ${JSON.stringify(shown)}. Supported actions: ${SUPPORTED_ACTIONS.join(', ')}.`,
       [{ path: 'action', message: `action must be one of: ${SUPPORTED_ACTIONS.join(', ')}` }],
       'Unknown action',
     );

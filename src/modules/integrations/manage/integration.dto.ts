@@ -8,6 +8,7 @@ import {
   IsString,
   MaxLength,
 } from 'class-validator';
+import { MinProperties } from '../../../common/validation';
 import { INTEGRATION_SERVICES, IntegrationService } from '../integration.schema';
 
 export class CreateIntegrationDto {
@@ -19,7 +20,7 @@ export class CreateIntegrationDto {
   @IsBoolean()
   enabled: boolean;
 
-  @ApiProperty({ example: 'My ERP Sync', maxLength: 200 })
+  @ApiProperty({ example: 'My ERP Sync', minLength: 1, maxLength: 200 })
   @IsString()
   @IsNotEmpty()
   @MaxLength(200)
@@ -35,8 +36,9 @@ export class CreateIntegrationDto {
   settings?: Record<string, unknown>;
 }
 
+@MinProperties(1)
 export class UpdateIntegrationDto {
-  @ApiPropertyOptional({ example: 'My ERP Sync (prod)', maxLength: 200 })
+  @ApiPropertyOptional({ example: 'My ERP Sync (prod)', minLength: 1, maxLength: 200 })
   @IsOptional()
   @IsString()
   @IsNotEmpty()

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { dict } from '../../../common/dict';
 import { AvvyrSandboxState, SandboxOrder } from './avvyr-sandbox.state';
 
 export interface BackendAnswer {
@@ -18,7 +19,7 @@ export class AvvyrSandboxBackend {
     const items = body.items ?? [];
     for (const item of items) {
       const warehouse = item.warehouseId ?? DEFAULT_WAREHOUSE;
-      (this.state.inventory[item.sku] ??= {})[warehouse] = Number(item.quantity);
+      (this.state.inventory[item.sku] ??= dict())[warehouse] = Number(item.quantity);
     }
     return { status: 200, body: { updated: items.length } };
   }
@@ -51,7 +52,7 @@ export class AvvyrSandboxBackend {
     }
     const levels = items.map((item, index) => {
       const warehouse = resolved[index] as string;
-      const skuLevels = (this.state.inventory[item.sku] ??= {});
+      const skuLevels = (this.state.inventory[item.sku] ??= dict());
       skuLevels[warehouse] = (skuLevels[warehouse] ?? 0) + Number(item.adjustment);
       return { sku: item.sku, warehouseId: warehouse, quantity: skuLevels[warehouse] };
     });

@@ -1,3 +1,4 @@
+import { dict } from '../../../common/dict';
 import { FaultPlan } from '../fault-plan';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
@@ -36,13 +37,14 @@ const MAX_CALLS_KEPT = 2000;
 /** Everything the Avvyr sandbox remembers; in memory, per process, reset on demand. */
 @Injectable()
 export class AvvyrSandboxState {
-  inventory: Record<string, Record<string, number>> = {};
-  products: Record<string, Record<string, unknown>> = {};
-  prices: Record<string, Record<string, unknown>> = {};
-  orders: Record<string, SandboxOrder> = {};
+  // Keyed by SKU, warehouse, order id, e-mail: null-prototype records (a SKU may be `__proto__`).
+  inventory = dict<Record<string, number>>();
+  products = dict<Record<string, unknown>>();
+  prices = dict<Record<string, unknown>>();
+  orders = dict<SandboxOrder>();
   /** Order ids by account and externalId: the duplicate check must not scan every order. */
   private orderIds = new Map<string, string>();
-  customers: Record<string, Record<string, unknown>> = {};
+  customers = dict<Record<string, unknown>>();
   calls: SandboxCall[] = [];
   callCount = 0;
   readonly faults = new FaultPlan();
@@ -51,12 +53,12 @@ export class AvvyrSandboxState {
   readonly idempotency = new Map<string, StoredResponse>();
 
   reset(): void {
-    this.inventory = {};
-    this.products = {};
-    this.prices = {};
-    this.orders = {};
+    this.inventory = dict();
+    this.products = dict();
+    this.prices = dict();
+    this.orders = dict();
     this.orderIds.clear();
-    this.customers = {};
+    this.customers = dict();
     this.calls = [];
     this.callCount = 0;
     this.faults.clear();

@@ -2,6 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsOptional, Matches } from 'class-validator';
 import { RequiredText } from '../payload-rules';
 
+const PHONE = /^\+?[0-9][0-9 ()-]{4,24}$/;
+
 export class CustomerUpsertPayload {
   @ApiProperty({ example: 'customer@example.com', format: 'email' })
   @IsEmail()
@@ -17,9 +19,9 @@ export class CustomerUpsertPayload {
   @RequiredText()
   lastName?: string;
 
-  @ApiPropertyOptional({ example: '+46701234567' })
+  @ApiPropertyOptional({ example: '+46701234567', pattern: PHONE.source })
   @IsOptional()
-  @Matches(/^\+?[0-9][0-9 ()-]{4,24}$/, {
+  @Matches(PHONE, {
     message: 'phone must be a phone number such as +46701234567',
   })
   phone?: string;

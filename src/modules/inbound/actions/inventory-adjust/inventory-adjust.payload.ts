@@ -7,12 +7,17 @@ export class InventoryAdjustmentItem {
   @RequiredText()
   sku: string;
 
-  @ApiProperty({ example: -2, description: 'Signed change to current stock; not 0' })
+  @ApiProperty({
+    type: 'integer',
+    example: -2,
+    description: 'Signed change to current stock; not 0',
+    not: { enum: [0] },
+  })
   @IsInt()
   @NotEquals(0, { message: 'adjustment must not be 0' })
   adjustment: number;
 
-  @ApiPropertyOptional({ example: 'Damaged stock' })
+  @ApiPropertyOptional({ example: 'Damaged stock', maxLength: 500 })
   @IsOptional()
   @IsString()
   @MaxLength(500)

@@ -7,7 +7,7 @@ export class InventoryLevelItem {
   @RequiredText()
   sku: string;
 
-  @ApiProperty({ example: 42, minimum: 0 })
+  @ApiProperty({ type: 'integer', example: 42, minimum: 0 })
   @IsInt()
   @Min(0)
   quantity: number;

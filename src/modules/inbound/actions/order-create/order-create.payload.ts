@@ -24,7 +24,7 @@ export class OrderLineItem {
   @RequiredText()
   sku: string;
 
-  @ApiProperty({ example: 1, minimum: 1 })
+  @ApiProperty({ type: 'integer', example: 1, minimum: 1 })
   @IsInt()
   @Min(1)
   quantity: number;

@@ -16,7 +16,10 @@ export class ProductItem {
   @Money()
   sellingPrice?: number;
 
-  @ApiPropertyOptional({ example: 'Minimalist lounge chair in black leather.' })
+  @ApiPropertyOptional({
+    example: 'Minimalist lounge chair in black leather.',
+    maxLength: 20_000,
+  })
   @IsOptional()
   @IsString()
   @MaxLength(20_000)

@@ -1,0 +1,2 @@
+export * from './strict-dto';
+export * from './strict-validation.pipe';
