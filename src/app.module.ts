@@ -14,6 +14,7 @@ import { SandboxModule } from './modules/sandbox';
 import { HealthModule } from './modules/health';
 import { LoggingModule } from './modules/logging';
 import { MetricsModule } from './modules/metrics';
+import { StatsModule } from './modules/stats';
 import { WorkerOpsModule } from './modules/worker-ops';
 import { QueueBoardModule } from './modules/queue-board';
 
@@ -49,6 +50,7 @@ export class AppModule {
         AvasamModule.register({ worker: env.runsWorker }),
         HealthModule,
         MetricsModule,
+        StatsModule,
         ...(env.runsApi ? [] : [WorkerOpsModule]),
         ...(env.sandboxEnabled && env.runsApi ? [SandboxModule] : []),
         ...(env.runsApi ? [QueueBoardModule] : []),

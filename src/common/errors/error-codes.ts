@@ -18,6 +18,7 @@ export const ErrorCode = {
   EventNotRetryable: 'EVENT_NOT_RETRYABLE',
   QueueUnavailable: 'QUEUE_UNAVAILABLE',
   ServiceUnhealthy: 'SERVICE_UNHEALTHY',
+  StatsUnavailable: 'STATS_UNAVAILABLE',
   WebhookTokenMissing: 'WEBHOOK_TOKEN_MISSING',
   WebhookTokenInvalid: 'WEBHOOK_TOKEN_INVALID',
   WebhookTokenExpired: 'WEBHOOK_TOKEN_EXPIRED',

@@ -4,6 +4,7 @@ import { IntegrationsModule } from '../integrations';
 import { IntegrationEvent, IntegrationEventSchema } from './integration-event.schema';
 import { EventsController } from './query/events.controller';
 import { EventsQueryService } from './query/events-query.service';
+import { StatusCountsSource } from './query/status-counts';
 import { MessageSources } from './retry/message-sources';
 import { RetryEventHandler } from './retry/retry-event.handler';
 import { MessageTimeline } from './timeline/message-timeline';
@@ -12,7 +13,7 @@ import { TrackedJobRunner } from './timeline/tracked-job';
 
 const commandHandlers = [RetryEventHandler];
 const projections = [ProjectionWriter, MessageTimeline];
-const services = [EventsQueryService, MessageSources, TrackedJobRunner];
+const services = [EventsQueryService, MessageSources, StatusCountsSource, TrackedJobRunner];
 
 @Module({
   imports: [
@@ -21,6 +22,12 @@ const services = [EventsQueryService, MessageSources, TrackedJobRunner];
   ],
   controllers: [EventsController],
   providers: [...commandHandlers, ...projections, ...services],
-  exports: [MessageTimeline, MessageSources, TrackedJobRunner, EventsQueryService],
+  exports: [
+    MessageTimeline,
+    MessageSources,
+    StatusCountsSource,
+    TrackedJobRunner,
+    EventsQueryService,
+  ],
 })
 export class EventsModule {}

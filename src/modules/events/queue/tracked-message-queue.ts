@@ -2,7 +2,7 @@ import { OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { Env } from '../../../config/env';
 import type { MessageSource } from '../../../common/context';
 import { FailFastQueue, trackedJobOptions } from '../../../common/queue';
-import { MessageQueueAccess, MessageSources } from '../retry/message-sources';
+import { MessageQueueAccess, MessageSources, QueueDepth } from '../retry/message-sources';
 import type { TrackedJobData } from '../timeline/tracked-job';
 
 /**
@@ -40,6 +40,21 @@ export abstract class TrackedMessageQueue
 
   async peek(messageId: string): Promise<TrackedJobData | undefined> {
     return (await this.queue.getJob(messageId))?.data;
+  }
+
+  async depth(): Promise<QueueDepth> {
+    const { queue } = this.queue;
+    const [counts, [oldest]] = await Promise.all([
+      queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active', 'failed', 'completed'),
+      // The wait list is taken from its far end: ascending order puts the oldest first.
+      queue.getJobs(['wait'], 0, 0, true),
+    ]);
+    return {
+      queue: queue.name,
+      source: this.source,
+      counts,
+      oldestWaitingAt: oldest ? new Date(oldest.timestamp) : null,
+    };
   }
 
   async requeue(data: TrackedJobData): Promise<void> {

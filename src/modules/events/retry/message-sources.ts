@@ -9,6 +9,16 @@ export interface MessageQueueAccess {
   requeue(job: TrackedJobData): Promise<void>;
   /** The queued job of a message whose event is not projected yet (the job is the truth). */
   peek(messageId: string): Promise<TrackedJobData | undefined>;
+  /** Jobs by state in this source's queue (every account's) and when the oldest waiting one came. */
+  depth(): Promise<QueueDepth>;
+}
+
+export interface QueueDepth {
+  queue: string;
+  source: MessageSource;
+  counts: Record<string, number>;
+  /** Queued time of the oldest job waiting for a worker; null when none waits. */
+  oldestWaitingAt: Date | null;
 }
 
 /** Registry filled at start-up by the inbound and avasam modules. */
