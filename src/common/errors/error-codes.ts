@@ -8,6 +8,7 @@ export const ErrorCode = {
   Unauthorized: 'UNAUTHORIZED',
   InvalidApiKey: 'INVALID_API_KEY',
   InvalidManagementToken: 'INVALID_MANAGEMENT_TOKEN',
+  ManagementTokenExpired: 'MANAGEMENT_TOKEN_EXPIRED',
   IntegrationDisabled: 'INTEGRATION_DISABLED',
   IntegrationServiceMismatch: 'INTEGRATION_SERVICE_MISMATCH',
   Forbidden: 'FORBIDDEN',
