@@ -110,6 +110,10 @@ describe('Dashboard overview, live list, themes and accessibility', () => {
       expect(legend).toContain(series);
     }
     await page.locator('#chart-failure-rate canvas').waitFor();
+    // Its times name their zone, as every time on the page does.
+    expect(await page.locator('.chart-zone').first().textContent()).toMatch(
+      /^Times in (UTC|GMT[+-]\d+|[A-Z]{3,4})$/,
+    );
 
     // The top error code links to the failed events that carry it.
     const code = page.locator('#top-errors tr[data-code="AVVYR_HTTP_422"]');

@@ -3,7 +3,7 @@ import uPlot from 'uplot';
 import { useEffect, useRef } from 'preact/hooks';
 import { html } from './html.js';
 import { prefs } from './prefs.js';
-import { formatClock } from './format.js';
+import { formatClock, zoneLabel } from './format.js';
 
 /** Distinct in light and dark themes; assigned to series in order. */
 export const PALETTE = [
@@ -60,7 +60,9 @@ export function TimeChart({ id, label, time, series, formatValue = (v) => String
           {
             label: 'Time',
             value: (_u, t) =>
-              t == null ? '—' : `${formatClock(t, zone).date} ${formatClock(t, zone).time}`,
+              t == null
+                ? '—'
+                : `${formatClock(t, zone).date} ${formatClock(t, zone).time} ${zoneLabel(t, zone)}`,
           },
           ...series.map((s) => ({
             label: s.label,
@@ -83,5 +85,6 @@ export function TimeChart({ id, label, time, series, formatValue = (v) => String
       chart.destroy();
     };
   }, [JSON.stringify([time, series]), theme, zone]);
-  return html`<div class="chart" id=${id} role="img" aria-label=${label} ref=${box}></div>`;
+  return html`<div class="chart" id=${id} role="img" aria-label=${label} ref=${box}></div>
+    <p class="muted small chart-zone">Times in ${zoneLabel(Date.now(), zone)}</p>`; // as every time says its zone
 }
