@@ -41,7 +41,7 @@ export function IntegrationsView() {
       integrations === null
         ? html`<p class="muted">Loading…</p>`
         : html`<div class="table-wrap">
-            <table class="list" id="integrations">
+            <table class="list stack" id="integrations">
               <caption class="visually-hidden">
                 Integrations of this account
               </caption>
@@ -51,7 +51,7 @@ export function IntegrationsView() {
                   <th scope="col">Service</th>
                   <th scope="col">Inbound API key</th>
                   <th scope="col">State</th>
-                  <th scope="col" class="hide-narrow">Created</th>
+                  <th scope="col">Created</th>
                   <th scope="col"><span class="visually-hidden">Actions</span></th>
                 </tr>
               </thead>
@@ -226,8 +226,8 @@ function IntegrationRow({ integration, onChanged, onKey }) {
       <div class="muted small mono">${integration.id}</div>
       <${ProblemMessage} error=${error} />
     </td>
-    <td>${integration.service}</td>
-    <td>
+    <td data-label="Service">${integration.service}</td>
+    <td data-label="Key">
       ${
         // Only custom integrations have an inbound key; Avasam signs its webhooks instead.
         usesInboundKey
@@ -240,33 +240,39 @@ function IntegrationRow({ integration, onChanged, onKey }) {
         ${integration.enabled ? 'enabled' : 'disabled'}
       </span>
     </td>
-    <td class="hide-narrow small">${formatTime(integration.createdAt, { ms: false })}</td>
-    <td class="actions">
-      <a href=${hrefFor('/events', { integrationId: integration.id })}>Events</a>
-      <button type="button" class="secondary small" disabled=${busy} onClick=${toggle}>
-        ${integration.enabled ? 'Disable' : 'Enable'}
-      </button>
-      ${
-        !usesInboundKey
-          ? null
-          : confirming
-            ? html`<span class="confirm">
-                The current key stops working at once.
-                <button type="button" class="danger small" disabled=${busy} onClick=${regenerate}>
-                  Regenerate
-                </button>
-                <button type="button" class="secondary small" onClick=${() => setConfirming(false)}>
-                  Cancel
-                </button>
-              </span>`
-            : html`<button
-                type="button"
-                class="secondary small"
-                onClick=${() => setConfirming(true)}
-              >
-                Regenerate key
-              </button>`
-      }
+    <td class="small" data-label="Created">${formatTime(integration.createdAt, { ms: false })}</td>
+    <td>
+      <div class="actions">
+        <a href=${hrefFor('/events', { integrationId: integration.id })}>Events</a>
+        <button type="button" class="secondary small" disabled=${busy} onClick=${toggle}>
+          ${integration.enabled ? 'Disable' : 'Enable'}
+        </button>
+        ${
+          !usesInboundKey
+            ? null
+            : confirming
+              ? html`<span class="confirm">
+                  The current key stops working at once.
+                  <button type="button" class="danger small" disabled=${busy} onClick=${regenerate}>
+                    Regenerate
+                  </button>
+                  <button
+                    type="button"
+                    class="secondary small"
+                    onClick=${() => setConfirming(false)}
+                  >
+                    Cancel
+                  </button>
+                </span>`
+              : html`<button
+                  type="button"
+                  class="secondary small"
+                  onClick=${() => setConfirming(true)}
+                >
+                  Regenerate key
+                </button>`
+        }
+      </div>
     </td>
   </tr>`;
 }

@@ -210,8 +210,8 @@ function Queues({ queues }) {
           <tr>
             <th scope="col">Queue</th>
             <th scope="col" class="number">Depth</th>
-            <th scope="col" class="number">Active</th>
-            <th scope="col" class="number">Failed</th>
+            <th scope="col" class="number hide-narrow">Active</th>
+            <th scope="col" class="number hide-narrow">Failed</th>
             <th scope="col">Oldest waiting</th>
           </tr>
         </thead>
@@ -227,8 +227,8 @@ function Queues({ queues }) {
               html`<tr data-queue=${q.queue}>
                 <th scope="row">${q.queue}</th>
                 <td class="number" title="waiting + prioritized + delayed">${q.depth}</td>
-                <td class="number">${q.counts.active ?? 0}</td>
-                <td class="number">${q.counts.failed ?? 0}</td>
+                <td class="number hide-narrow">${q.counts.active ?? 0}</td>
+                <td class="number hide-narrow">${q.counts.failed ?? 0}</td>
                 <td>
                   ${
                     q.oldestWaitingAt
