@@ -15,6 +15,7 @@ import { SandboxModule } from './modules/sandbox';
 import { HealthModule } from './modules/health';
 import { LoggingModule } from './modules/logging';
 import { MetricsModule } from './modules/metrics';
+import { StatsModule } from './modules/stats';
 import { WorkerOpsModule } from './modules/worker-ops';
 import { QueueBoardModule } from './modules/queue-board';
 import { OrderingModule } from './modules/ordering';
@@ -55,6 +56,7 @@ export class AppModule {
         AvasamModule.register({ worker: env.runsWorker }),
         HealthModule,
         MetricsModule,
+        StatsModule,
         ...(env.runsApi ? [] : [WorkerOpsModule]),
         ...(env.sandboxEnabled && env.runsApi ? [SandboxModule] : []),
         ...(env.runsApi ? [QueueBoardModule] : []),

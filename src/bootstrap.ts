@@ -68,7 +68,7 @@ export async function startService(env: Env): Promise<RunningService> {
     throw error;
   }
   const url = `http://127.0.0.1:${env.PORT}`;
-  Logger.log(`Listening on ${url} (ROLE=${env.ROLE})`, 'Bootstrap');
+  Logger.log(`Listening on ${boundAddress(app)} (ROLE=${env.ROLE}); locally ${url}`, 'Bootstrap');
   return { app, url, close: once(() => app.close()) };
 }
 
@@ -124,6 +124,14 @@ export function configureHttp(app: NestFastifyApplication): void {
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header(CORRELATION_HEADER, String(request.id));
   });
+}
+
+/** The address the socket is really bound to: 0.0.0.0 means every interface. */
+function boundAddress(app: NestFastifyApplication): string {
+  const address = app.getHttpServer().address();
+  if (!address || typeof address === 'string') return String(address);
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${host}:${address.port}`;
 }
 
 /** Closing twice (a signal and a test, say) waits for the same shutdown. */

@@ -141,6 +141,12 @@ describe('Structured logs: JSON lines, message journeys, no secrets', () => {
     }
   });
 
+  it('says the address the socket is bound to (every interface), not only the local URL', () => {
+    const started = lines().find((line) => line.msg.startsWith('Listening on'));
+    expect(started?.msg).toContain(`Listening on http://0.0.0.0:${new URL(url).port} `);
+    expect(started?.msg).toContain(`locally ${url}`);
+  });
+
   it('never writes the API key, the management token or any configured secret', () => {
     const output = stdout + stderr;
     for (const secret of [apiKey, managementToken, ...Object.values(secrets)]) {

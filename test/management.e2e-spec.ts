@@ -3,6 +3,7 @@ import mongoose from 'mongoose';
 import { Api } from './support/api';
 import { http, waitFor } from './support/http';
 import { startTestService, TestService } from './support/test-service';
+import { signManagementToken } from '../src/modules/integrations/auth/management-token.service';
 import { SEED_EXAMPLES } from './fixtures/seed-examples';
 
 describe('Management API: integrations, keys, tenant isolation', () => {
@@ -146,5 +147,19 @@ describe('Management API: integrations, keys, tenant isolation', () => {
       });
       expect(response.status).toBe(404);
     }
+  });
+
+  it('an expired token is a 401 that says it expired, in words', async () => {
+    const key = new TextEncoder().encode(service.env.MANAGEMENT_JWT_SECRET);
+    const expired = await signManagementToken(
+      key,
+      { sub: 'old', accountId: 'acc-old' },
+      Math.floor(Date.now() / 1000) - 60,
+    );
+    const response = await http(`${service.url}/v1/integrations`, { token: expired });
+    expect(response.status).toBe(401);
+    expect(response.body.code).toBe('MANAGEMENT_TOKEN_EXPIRED');
+    expect(response.body.detail).toMatch(/^The management token expired at \d{4}-/);
+    expect(response.body.detail).not.toContain('claim');
   });
 });

@@ -177,6 +177,36 @@ describe('OpenAPI document and Swagger UI', () => {
     );
   });
 
+  it('gives each error answer of the inbound API examples of its own status and codes', () => {
+    const inbound = document.paths['/integrations/custom/inbound'].post;
+    const expected: Record<string, string[]> = {
+      '400': ['VALIDATION_FAILED', 'UNKNOWN_ACTION', 'MALFORMED_JSON'],
+      '401': ['INVALID_API_KEY'],
+      '403': ['INTEGRATION_DISABLED', 'INTEGRATION_SERVICE_MISMATCH'],
+      '409': ['CONFLICT'],
+      '413': ['PAYLOAD_TOO_LARGE'],
+      '415': ['UNSUPPORTED_MEDIA_TYPE'],
+      '500': ['INTERNAL_ERROR'],
+      '503': ['QUEUE_UNAVAILABLE'],
+    };
+    for (const [status, codes] of Object.entries(expected)) {
+      const examples = inbound.responses[status].content['application/problem+json'].examples;
+      const values = Object.values(examples).map((e: any) => e.value);
+      expect(values.map((v) => v.code)).toEqual(codes);
+      for (const value of values) {
+        expect(value.status).toBe(Number(status));
+        expect(value.type).toBe(`urn:avvyr:problem:${value.code.toLowerCase().replace(/_/g, '-')}`);
+      }
+    }
+  });
+
+  it('offers filter examples the API accepts as they are (no "cursor":"string")', () => {
+    const filter = document.paths['/v1/integrations/events/filter'].post;
+    const examples = Object.values(filter.requestBody.content['application/json'].examples);
+    expect(examples.length).toBeGreaterThan(0);
+    for (const example of examples as any[]) expect(example.value).not.toHaveProperty('cursor');
+  });
+
   it('describes the inbound body as oneOf the seven actions, discriminated by action', () => {
     const body =
       document.paths['/integrations/custom/inbound'].post.requestBody.content['application/json'];

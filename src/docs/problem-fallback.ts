@@ -1,6 +1,5 @@
-import { getSchemaPath } from '@nestjs/swagger';
 import type { OpenAPIObject } from '@nestjs/swagger';
-import { PROBLEM_CONTENT_TYPE, ProblemDocument } from '../common/http';
+import { problemContent } from '../common/http';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head'] as const;
 
@@ -15,7 +14,7 @@ export function addInternalErrorResponses(document: OpenAPIObject): void {
       if (!operation || operation.responses['500']) continue;
       operation.responses['500'] = {
         description: 'Unexpected error (no details are leaked)',
-        content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemDocument) } } },
+        content: problemContent(500),
       };
     }
   }

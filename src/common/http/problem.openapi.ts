@@ -7,7 +7,8 @@ import {
   ApiSchema,
   getSchemaPath,
 } from '@nestjs/swagger';
-import { PROBLEM_CONTENT_TYPE } from './problem';
+import { ErrorCode } from '../errors';
+import { PROBLEM_CONTENT_TYPE, problemType } from './problem';
 
 class ProblemFieldError {
   @ApiProperty({ example: 'data.items[1].quantity' })
@@ -58,16 +59,107 @@ const DESCRIPTIONS: Record<number, string> = {
     'STORE_UNAVAILABLE: the document store (MongoDB) is unreachable.',
 };
 
-/** Documents the problem+json answers an operation (or every operation of a controller) can give. */
-export function ApiProblemResponses(...statuses: number[]) {
+/** One documented answer: a status and the codes it can carry, each shown as its own example. */
+export interface ProblemSpec {
+  status: number;
+  examples: { code: ErrorCode; title: string; detail: string }[];
+}
+
+/** What each status answers when an operation names no codes of its own. */
+const DEFAULT_EXAMPLES: Record<number, ProblemSpec['examples']> = {
+  400: [
+    {
+      code: ErrorCode.ValidationFailed,
+      title: 'Validation failed',
+      detail: 'The request body is invalid.',
+    },
+  ],
+  401: [
+    {
+      code: ErrorCode.InvalidManagementToken,
+      title: 'Unauthorized',
+      detail: 'Send a management token as `Authorization: Bearer <token>`.',
+    },
+  ],
+  403: [{ code: ErrorCode.Forbidden, title: 'Forbidden', detail: 'This is not allowed.' }],
+  404: [{ code: ErrorCode.NotFound, title: 'Not found', detail: 'Event 0d6c… was not found.' }],
+  409: [
+    {
+      code: ErrorCode.Conflict,
+      title: 'Conflict',
+      detail: 'The request conflicts with the current state.',
+    },
+  ],
+  413: [
+    {
+      code: ErrorCode.PayloadTooLarge,
+      title: 'Payload too large',
+      detail: 'The request body is larger than the 1 MiB limit.',
+    },
+  ],
+  415: [
+    {
+      code: ErrorCode.UnsupportedMediaType,
+      title: 'Unsupported media type',
+      detail: 'Send the body as application/json.',
+    },
+  ],
+  500: [
+    {
+      code: ErrorCode.Internal,
+      title: 'Internal server error',
+      detail: 'An unexpected error occurred.',
+    },
+  ],
+  503: [
+    {
+      code: ErrorCode.QueueUnavailable,
+      title: 'Service unavailable',
+      detail: 'The message queue is unavailable; nothing was accepted. Retry with backoff.',
+    },
+  ],
+};
+
+/** The problem+json content of one status, with an example per code it can carry. */
+export function problemContent(status: number, examples = DEFAULT_EXAMPLES[status] ?? []) {
+  return {
+    [PROBLEM_CONTENT_TYPE]: {
+      schema: { $ref: getSchemaPath(ProblemDocument) },
+      examples: Object.fromEntries(
+        examples.map(({ code, title, detail }) => [
+          code,
+          {
+            summary: code,
+            value: {
+              type: problemType(code),
+              title,
+              status,
+              detail,
+              code,
+              errors: [],
+              correlationId: 'c0ffee',
+            },
+          },
+        ]),
+      ),
+    },
+  };
+}
+
+/**
+ * Documents the problem+json answers an operation (or every operation of a controller) can give:
+ * a bare status gets that status's usual example, a ProblemSpec its own codes.
+ */
+export function ApiProblemResponses(...statuses: (number | ProblemSpec)[]) {
   return applyDecorators(
     ApiExtraModels(ProblemDocument),
-    ...statuses.map((status) =>
-      ApiResponse({
-        status,
-        description: DESCRIPTIONS[status] ?? 'Error',
-        content: { [PROBLEM_CONTENT_TYPE]: { schema: { $ref: getSchemaPath(ProblemDocument) } } },
-      }),
-    ),
+    ...statuses.map((entry) => {
+      const spec = typeof entry === 'number' ? { status: entry } : entry;
+      return ApiResponse({
+        status: spec.status,
+        description: DESCRIPTIONS[spec.status] ?? 'Error',
+        content: problemContent(spec.status, 'examples' in spec ? spec.examples : undefined),
+      });
+    }),
   );
 }

@@ -3,7 +3,12 @@ import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
-import { dashboardPage, DASHBOARD_PUBLIC_DIR, vendorModules } from './dashboard-assets';
+import {
+  dashboardPage,
+  DASHBOARD_PUBLIC_DIR,
+  knownActions,
+  vendorModules,
+} from './dashboard-assets';
 
 export const DASHBOARD_PATH = '/dashboard';
 
@@ -15,6 +20,7 @@ export const DASHBOARD_PATH = '/dashboard';
 export async function setupDashboard(app: NestFastifyApplication): Promise<void> {
   const page = dashboardPage();
   const vendor = vendorModules();
+  const actions = knownActions();
   await app.register(
     async (scope: FastifyInstance) => {
       scope.addHook('onSend', async (_request, reply) => {
@@ -33,9 +39,16 @@ export async function setupDashboard(app: NestFastifyApplication): Promise<void>
         if (source === undefined) return reply.callNotFound();
         return reply
           .header('cache-control', 'public, max-age=3600')
-          .type('text/javascript; charset=utf-8')
+          .type(
+            request.params.file.endsWith('.css')
+              ? 'text/css; charset=utf-8'
+              : 'text/javascript; charset=utf-8',
+          )
           .send(source);
       });
+      scope.get('/actions.json', async (_request, reply) =>
+        reply.header('cache-control', 'public, max-age=3600').send(actions),
+      );
       // Our own package's @fastify/static; decorateReply off so it can sit beside other users.
       await scope.register(fastifyStatic, {
         root: join(DASHBOARD_PUBLIC_DIR, 'assets'),

@@ -4,6 +4,7 @@ import { IntegrationsModule } from '../integrations';
 import { IntegrationEvent, IntegrationEventSchema } from './integration-event.schema';
 import { EventsController } from './query/events.controller';
 import { EventsQueryService } from './query/events-query.service';
+import { StatusCountsSource } from './query/status-counts';
 import { MessageSources } from './retry/message-sources';
 import { RetryEventHandler } from './retry/retry-event.handler';
 import { MessageTimeline } from './timeline/message-timeline';
@@ -17,6 +18,7 @@ const projections = [ProjectionWriter, MessageTimeline];
 const services = [
   EventsQueryService,
   MessageSources,
+  StatusCountsSource,
   TrackedJobRunner,
   OrderedJobGate,
   StalledJobRecorder,
@@ -32,6 +34,7 @@ const services = [
   exports: [
     MessageTimeline,
     MessageSources,
+    StatusCountsSource,
     TrackedJobRunner,
     OrderedJobGate,
     StalledJobRecorder,

@@ -37,7 +37,7 @@ export function signInPage(options: { next: string; error?: string }): string {
 <body>
 <main>
   <h1>Queues (Bull Board)</h1>
-  <p class="hint">Sign in with a management token. Locally: <code>npm run token -- --account acc-1</code>.</p>
+  <p class="hint">Sign in with an <strong>operator</strong> management token (the board shows every account's jobs). Locally: <code>npm run token -- --account acc-1 --operator</code>.</p>
   ${error}
   <form method="post" action="${BOARD_SIGN_IN_PATH}">
     <input type="hidden" name="next" value="${escapeHtml(options.next)}">

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, Browser, BrowserContext, Page } from 'playwright-core';
 
@@ -37,11 +37,48 @@ export function newContext(browser: Browser, baseURL: string): Promise<BrowserCo
   return browser.newContext({ baseURL, viewport: { width: 1366, height: 900 } });
 }
 
-export async function screenshot(page: Page, name: string): Promise<string> {
+/** The README's screenshots: written by the browser tests when UPDATE_SCREENSHOTS=1. */
+export const DOCS_SCREENSHOTS_DIR = join(__dirname, '..', '..', '..', 'docs', 'screenshots');
+
+export async function screenshot(
+  page: Page,
+  name: string,
+  { docs = false }: { docs?: boolean } = {},
+): Promise<string> {
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
   const path = join(ARTIFACTS_DIR, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
+  if (docs && process.env.UPDATE_SCREENSHOTS === '1') {
+    mkdirSync(DOCS_SCREENSHOTS_DIR, { recursive: true });
+    copyFileSync(path, join(DOCS_SCREENSHOTS_DIR, `${name}.png`));
+  }
   return path;
+}
+
+const AXE_SOURCE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * Runs axe-core (WCAG 2.1 A and AA rules) in the page and returns the serious and critical
+ * violations. Evaluated through the DevTools protocol, so the page's CSP does not stop it.
+ */
+export async function accessibilityViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE_SOURCE);
+  // A string, evaluated in the page (this project's TypeScript has no DOM types).
+  const violations = await page.evaluate<{ id: string; impact: string; nodes: string[] }[]>(`axe
+    .run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+    .then((result) => result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
+    })))`);
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.nodes.join(', ')}`);
+}
+
+/** The page is no wider than its window: nothing makes it scroll sideways. */
+export function horizontalOverflow(page: Page): Promise<number> {
+  return page.evaluate('document.documentElement.scrollWidth - window.innerWidth');
 }
 
 /** Errors the page's scripts threw or logged: a working page has none. */

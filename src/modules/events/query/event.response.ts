@@ -60,10 +60,30 @@ export class EventDetailResponse extends EventSummaryResponse {
   @ApiPropertyOptional({ description: 'The message payload (`data`)' }) payload?: unknown;
 }
 
+export class StatusCountsResponse {
+  @ApiProperty({ format: 'date-time', description: 'Counted from (rounded down to the minute)' })
+  from: string;
+  @ApiProperty({ format: 'date-time' }) to: string;
+  @ApiProperty({
+    description:
+      'Messages that reached each status in the window: received, succeeded, failed, retrying (an automatic retry scheduled), retried (a manual retry)',
+    example: { received: 120, succeeded: 110, failed: 4, retrying: 9, retried: 1 },
+    type: 'object',
+    additionalProperties: { type: 'integer' },
+  })
+  byStatus: Record<string, number>;
+}
+
 export class EventsPageResponse {
   @ApiProperty({ type: [EventSummaryResponse] }) items: EventSummaryResponse[];
   @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next page' })
   nextCursor: string | null;
+  @ApiPropertyOptional({
+    type: StatusCountsResponse,
+    description:
+      "Counts by status for the filter's integration, action, source and window (default: the last 24 h), from the pre-aggregated counters; not narrowed by entityId, sku or errorCode. Absent when the counters cannot be read.",
+  })
+  counts?: StatusCountsResponse;
 }
 
 export class RetryAcceptedResponse {

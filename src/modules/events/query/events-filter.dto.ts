@@ -27,6 +27,15 @@ export class EventsFilterDto {
   @MaxLength(500)
   entityId?: string;
 
+  @ApiPropertyOptional({
+    description: "Code of the event's last error (the overview's top failing codes link here)",
+    example: 'AVVYR_HTTP_422',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  errorCode?: string;
+
   @ApiPropertyOptional({ enum: ['inbound', 'avasam'] })
   @IsOptional()
   @IsIn(['inbound', 'avasam'])

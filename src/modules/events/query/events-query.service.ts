@@ -7,11 +7,15 @@ import { MessageSources } from '../retry/message-sources';
 import { MessageStatus } from '../timeline/message-step';
 import { decodeCursor, encodeCursor } from './cursor';
 import type { EventsFilterDto } from './events-filter.dto';
+import { StatusCounts, StatusCountsSource } from './status-counts';
 
 export type EventView = Omit<IntegrationEvent, '_id' | 'statusRank'>;
 
 const LIST_PROJECTION = { _id: 0, statusRank: 0, payload: 0, timeline: 0 } as const;
 const DETAIL_PROJECTION = { _id: 0, statusRank: 0 } as const;
+/** The list's counts cover the last day unless the filter says otherwise, and 7 days at most. */
+const DEFAULT_COUNTS_MS = 24 * 3600_000;
+const MAX_COUNTS_MS = 7 * 24 * 3600_000;
 
 /** Reads of the IntegrationEvent model, always within one account. */
 @Injectable()
@@ -19,6 +23,7 @@ export class EventsQueryService {
   constructor(
     @InjectModel(IntegrationEvent.name) private readonly events: Model<IntegrationEvent>,
     private readonly sources: MessageSources,
+    private readonly counts: StatusCountsSource,
   ) {}
 
   async filter(accountId: string, dto: EventsFilterDto) {
@@ -29,6 +34,7 @@ export class EventsQueryService {
     if (dto.action) query.action = dto.action;
     if (dto.entityId) query.entityId = dto.entityId;
     if (dto.source) query.source = dto.source;
+    if (dto.errorCode) query['lastError.code'] = dto.errorCode;
     const receivedAt: Record<string, Date> = {};
     if (dto.from) receivedAt.$gte = dto.from;
     if (dto.to) receivedAt.$lt = dto.to;
@@ -40,17 +46,45 @@ export class EventsQueryService {
         { receivedAt: cursor.receivedAt, messageId: { $lt: cursor.messageId } },
       ];
     }
-    const docs = await this.events
-      .find(query, LIST_PROJECTION)
-      .sort({ receivedAt: -1, messageId: -1 })
-      .limit(limit + 1)
-      .lean<EventView[]>();
+    const [docs, counts] = await Promise.all([
+      this.events
+        .find(query, LIST_PROJECTION)
+        .sort({ receivedAt: -1, messageId: -1 })
+        .limit(limit + 1)
+        .lean<EventView[]>(),
+      this.countByStatus(accountId, dto),
+    ]);
     const items = docs.slice(0, limit);
     const last = items[items.length - 1];
     return {
       items,
       nextCursor: docs.length > limit && last ? encodeCursor(last) : null,
+      ...(counts && { counts }),
     };
+  }
+
+  /**
+   * Counts by status from the pre-aggregated counters, narrowed by what they record (integration,
+   * action, source, a minute-rounded window); left out when they cannot be read (Redis down).
+   */
+  private async countByStatus(
+    accountId: string,
+    dto: EventsFilterDto,
+  ): Promise<StatusCounts | undefined> {
+    const reader = this.counts.get();
+    if (!reader) return undefined;
+    const now = Date.now();
+    const to = Math.min(dto.to?.getTime() ?? now, now);
+    const from = Math.max(dto.from?.getTime() ?? to - DEFAULT_COUNTS_MS, now - MAX_COUNTS_MS);
+    return reader
+      .countByStatus(accountId, {
+        from: new Date(Math.min(from, to)),
+        to: new Date(to),
+        integrationId: dto.integrationId,
+        action: dto.action,
+        source: dto.source,
+      })
+      .catch(() => undefined);
   }
 
   /** The event, or (not projected yet) what its queued job says. */

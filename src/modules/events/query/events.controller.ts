@@ -3,11 +3,14 @@ import { CommandBus } from '@nestjs/cqrs';
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
+  ApiBody,
+  ApiExcludeEndpoint,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
 import { ApiProblemResponses } from '../../../common/http';
+import { ErrorCode, NotFoundError } from '../../../common/errors';
 import { ManagementAuthGuard, ManagementPrincipal, Principal } from '../../integrations';
 import { RetryEventCommand } from '../retry/retry-event.command';
 import { EventDetailResponse, EventsPageResponse, RetryAcceptedResponse } from './event.response';
@@ -25,9 +28,37 @@ export class EventsController {
     private readonly commandBus: CommandBus,
   ) {}
 
+  /** There is no list route here; say which one there is instead of "event … not found". */
+  @Get()
+  @ApiExcludeEndpoint()
+  list(): never {
+    throw new NotFoundError(
+      ErrorCode.NotFound,
+      'There is no GET /v1/integrations/events: list events with POST /v1/integrations/events/filter (body {integrationId?, status?, …, limit?, cursor?}), read one with GET /v1/integrations/events/{messageId}.',
+    );
+  }
+
   @Post('filter')
   @HttpCode(200)
   @ApiOperation({ summary: 'Find events, newest first, one page at a time' })
+  @ApiBody({
+    type: EventsFilterDto,
+    examples: {
+      failed: {
+        summary: 'Failed events of one integration',
+        value: { integrationId: '665f1c2e9a1b2c3d4e5f6a7b', status: 'failed', limit: 20 },
+      },
+      window: {
+        summary: 'inventory.set in a time window',
+        value: {
+          action: 'inventory.set',
+          from: '2026-01-01T00:00:00Z',
+          to: '2026-01-02T00:00:00Z',
+        },
+      },
+      all: { summary: 'Everything, newest first', value: {} },
+    },
+  })
   @ApiOkResponse({ type: EventsPageResponse })
   @ApiProblemResponses(400)
   filter(@Principal() principal: ManagementPrincipal, @Body() dto: EventsFilterDto) {

@@ -3,7 +3,7 @@ import type { Env } from '../../../config/env';
 import type { MessageSource } from '../../../common/context';
 import { FailFastQueue, trackedJobOptions } from '../../../common/queue';
 import type { EntityUnit, MessageOrdering, OrderedMessageRef } from '../../ordering';
-import { MessageQueueAccess, MessageSources } from '../retry/message-sources';
+import { MessageQueueAccess, MessageSources, QueueDepth } from '../retry/message-sources';
 import type { TrackedJobData } from '../timeline/tracked-job';
 
 /**
@@ -82,6 +82,21 @@ export abstract class TrackedMessageQueue
 
   async peek(messageId: string): Promise<TrackedJobData | undefined> {
     return (await this.queue.getJob(messageId))?.data;
+  }
+
+  async depth(): Promise<QueueDepth> {
+    const { queue } = this.queue;
+    const [counts, [oldest]] = await Promise.all([
+      queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active', 'failed', 'completed'),
+      // The wait list is taken from its far end: ascending order puts the oldest first.
+      queue.getJobs(['wait'], 0, 0, true),
+    ]);
+    return {
+      queue: queue.name,
+      source: this.source,
+      counts,
+      oldestWaitingAt: oldest ? new Date(oldest.timestamp) : null,
+    };
   }
 
   jobState(messageId: string): Promise<string> {

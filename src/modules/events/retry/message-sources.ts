@@ -13,6 +13,16 @@ export interface MessageQueueAccess {
   jobState(messageId: string): Promise<string>;
   /** Wakes a job waiting in the delayed set (a message held behind another); false if not there. */
   promote(messageId: string): Promise<boolean>;
+  /** Jobs by state in this source's queue (every account's) and when the oldest waiting one came. */
+  depth(): Promise<QueueDepth>;
+}
+
+export interface QueueDepth {
+  queue: string;
+  source: MessageSource;
+  counts: Record<string, number>;
+  /** Queued time of the oldest job waiting for a worker; null when none waits. */
+  oldestWaitingAt: Date | null;
 }
 
 /** Registry filled at start-up by the inbound and avasam modules. */

@@ -10,7 +10,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { ApiProblemResponses } from '../../../common/http';
+import { ErrorCode } from '../../../common/errors';
+import { ApiProblemResponses, ProblemSpec } from '../../../common/http';
 import type { IntegrationView } from '../../integrations';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { AcceptMessageCommand } from './accept-message.command';
@@ -21,6 +22,66 @@ import {
 } from './inbound-request.schema';
 
 type InboundRequest = FastifyRequest & { user: IntegrationView };
+
+/** The inbound API's error answers, each with the codes it really carries as examples. */
+const INBOUND_PROBLEMS: ProblemSpec[] = [
+  {
+    status: 400,
+    examples: [
+      {
+        code: ErrorCode.ValidationFailed,
+        title: 'Validation failed',
+        detail: 'The request body is invalid.',
+      },
+      {
+        code: ErrorCode.UnknownAction,
+        title: 'Bad request',
+        detail: 'Unknown action "stock.set". Supported actions: inventory.set, inventory.adjust, …',
+      },
+      {
+        code: ErrorCode.MalformedJson,
+        title: 'Malformed JSON',
+        detail: 'The body is not valid JSON: Unexpected end of JSON input',
+      },
+    ],
+  },
+  {
+    status: 401,
+    examples: [
+      {
+        code: ErrorCode.InvalidApiKey,
+        title: 'Unauthorized',
+        detail: 'Missing or unknown API key. Send `Authorization: Bearer <api-key>`.',
+      },
+    ],
+  },
+  {
+    status: 403,
+    examples: [
+      {
+        code: ErrorCode.IntegrationDisabled,
+        title: 'Forbidden',
+        detail: 'This integration is disabled.',
+      },
+      {
+        code: ErrorCode.IntegrationServiceMismatch,
+        title: 'Forbidden',
+        detail:
+          'This key belongs to a avasam integration; the inbound API takes custom integration keys only.',
+      },
+    ],
+  },
+  {
+    status: 409,
+    examples: [
+      {
+        code: ErrorCode.Conflict,
+        title: 'Conflict',
+        detail: 'This Idempotency-Key was already used for a different request.',
+      },
+    ],
+  },
+];
 
 @ApiTags('Custom Inbound API')
 @ApiBearerAuth('integrationApiKey')
@@ -52,7 +113,7 @@ export class AcceptMessageController {
       properties: { messageId: { type: 'string', format: 'uuid' } },
     },
   })
-  @ApiProblemResponses(400, 401, 403, 409, 413, 415, 503)
+  @ApiProblemResponses(...INBOUND_PROBLEMS, 413, 415, 500, 503)
   accept(
     @Req() request: InboundRequest,
     @Body() body: unknown,

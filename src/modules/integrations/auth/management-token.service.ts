@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { jwtVerify, SignJWT } from 'jose';
+import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { Env } from '../../../config/env';
 import { ErrorCode, UnauthorizedError } from '../../../common/errors';
 
@@ -38,6 +38,14 @@ export class ManagementTokenService {
         : [];
       return { sub: payload.sub, accountId: payload.accountId, roles };
     } catch (error) {
+      if (error instanceof joseErrors.JWTExpired) {
+        const at =
+          typeof error.payload.exp === 'number' ? new Date(error.payload.exp * 1000) : null;
+        throw new UnauthorizedError(
+          ErrorCode.ManagementTokenExpired,
+          `The management token expired${at ? ` at ${at.toISOString()}` : ''}; sign in with a new one (npm run token -- --account <id>).`,
+        );
+      }
       throw new UnauthorizedError(
         ErrorCode.InvalidManagementToken,
         `The management token is not valid: ${(error as Error).message}.`,
@@ -53,7 +61,7 @@ export class ManagementTokenService {
 export function signManagementToken(
   key: Uint8Array,
   principal: ManagementPrincipal,
-  expiresIn: string,
+  expiresIn: string | number,
 ): Promise<string> {
   const claims = principal.roles?.length
     ? { accountId: principal.accountId, roles: principal.roles }

@@ -27,10 +27,16 @@ export const session = {
   onSignedOut(listener) {
     onSignedOut = listener;
   },
-  /** Verifies the token with the API, then keeps it and opens a Bull Board session with it. */
+  /** Bull Board shows every account's jobs: only operator tokens may open it. */
+  isOperator: () => session.principal()?.roles?.includes('operator') ?? false,
+  /**
+   * Verifies the token with the API and keeps it; an operator token also opens a Bull Board
+   * session (an ordinary one would only be refused there with a 403).
+   */
   async signIn(token) {
     await request('/v1/integrations', { token });
     sessionStorage.setItem(TOKEN_KEY, token);
+    if (!session.isOperator()) return;
     await fetch('/queues/sign-in', {
       method: 'POST',
       body: new URLSearchParams({ token }),
@@ -45,7 +51,7 @@ export const session = {
 };
 
 async function request(path, { method = 'GET', body, token = session.token() } = {}) {
-  const headers = { authorization: `Bearer ${token}` };
+  const headers = token ? { authorization: `Bearer ${token}` } : {};
   if (body !== undefined) headers['content-type'] = 'application/json';
   const response = await fetch(path, {
     method,
@@ -69,7 +75,11 @@ async function call(path, options) {
     return await request(path, options);
   } catch (error) {
     if (error instanceof ApiError && error.status === 401 && session.token()) {
-      await session.signOut('Your management token is no longer valid; sign in again.');
+      await session.signOut(
+        error.problem?.code === 'MANAGEMENT_TOKEN_EXPIRED'
+          ? 'Your management token has expired. Sign in with a new one.'
+          : 'Your management token is no longer valid; sign in again.',
+      );
     }
     throw error;
   }
@@ -82,6 +92,8 @@ export const api = {
     call(`/v1/integrations/${encodeURIComponent(id)}`, { method: 'PATCH', body }),
   regenerateKey: (id) =>
     call(`/v1/integrations/${encodeURIComponent(id)}/regenerate-key`, { method: 'POST' }),
+  stats: (window) => call(`/v1/integrations/events/stats?window=${encodeURIComponent(window)}`),
+  actions: () => request('/dashboard/actions.json', { token: undefined }),
   events: (filter) => call('/v1/integrations/events/filter', { method: 'POST', body: filter }),
   event: (messageId) => call(`/v1/integrations/events/${encodeURIComponent(messageId)}`),
   retry: (messageId) =>

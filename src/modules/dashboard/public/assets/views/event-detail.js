@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html.js';
-import { api } from '../api.js';
+import { api, session } from '../api.js';
 import { formatTime } from '../format.js';
 import {
   CopyButton,
@@ -63,19 +63,23 @@ export function EventDetailView({ messageId }) {
   };
 
   if (error) {
-    return html`<main>
+    return html`<main id="main" tabindex="-1">
       <p><a href=${hrefFor('/events')}>← Events</a></p>
       <${ProblemMessage} error=${error} />
     </main>`;
   }
-  if (!event) return html`<main><p class="muted">Loading…</p></main>`;
+  if (!event) {
+    return html`<main id="main" tabindex="-1"><p class="muted" role="status">Loading…</p></main>`;
+  }
 
   const integration = integrations.find((i) => i.id === event.integrationId);
-  return html`<main class="event-detail">
+  return html`<main class="event-detail" id="main" tabindex="-1">
     <p><a href=${hrefFor('/events')}>← Events</a></p>
     <header class="event-header">
       <h1>${event.action}</h1>
-      <span id="event-status"><${StatusBadge} status=${event.status} /></span>
+      <span id="event-status" role="status" aria-live="polite" aria-atomic="true"
+        ><span class="visually-hidden">Status: </span><${StatusBadge} status=${event.status}
+      /></span>
       ${live && html`<span class="live" title="Updating every second">● live</span>`}
       ${
         event.status === 'failed' &&
@@ -116,15 +120,18 @@ export function EventDetailView({ messageId }) {
       }
       <dt>Correlation ID</dt>
       <dd><code>${event.correlationId ?? '—'}</code></dd>
-      <dt>Queue job</dt>
-      <dd>
-        <a
-          href=${`/queues/queue/${encodeURIComponent(event.source)}/${encodeURIComponent(event.messageId)}`}
-          target="_blank"
-          rel="noopener"
-          >Open in Bull Board ↗</a
-        >
-      </dd>
+      ${
+        session.isOperator() &&
+        html`<dt>Queue job</dt>
+          <dd>
+            <a
+              href=${`/queues/queue/${encodeURIComponent(event.source)}/${encodeURIComponent(event.messageId)}`}
+              target="_blank"
+              rel="noopener"
+              >Open in Bull Board ↗</a
+            >
+          </dd>`
+      }
     </dl>
 
     ${
@@ -163,32 +170,37 @@ function Timeline({ entries }) {
   if (entries.length === 0) return html`<p class="muted">No steps recorded yet.</p>`;
   // Steps are projected as they arrive, which is not always the order they happened in.
   const ordered = [...entries].sort((a, b) => new Date(a.at) - new Date(b.at));
-  return html`<table class="list timeline" id="timeline">
-    <thead>
-      <tr>
-        <th>Time</th>
-        <th>Step</th>
-        <th>Status</th>
-        <th>Run</th>
-        <th>Attempt</th>
-        <th>Details</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${ordered.map(
-        (entry, index) =>
-          html`<tr key=${index} data-step=${entry.step}>
-            <td class="nowrap mono small">${formatTime(entry.at)}</td>
-            <td>${entry.step}</td>
-            <td>${entry.status ? html`<${StatusBadge} status=${entry.status} />` : ''}</td>
-            <td class="number">${entry.run ?? 0}</td>
-            <td class="number">${entry.attempt ?? ''}</td>
-            <td>
-              ${entry.error && html`<${StepErrorDetails} error=${entry.error} />`}
-              ${entry.detail && html`<${JsonBlock} value=${entry.detail} label="Step detail" />`}
-            </td>
-          </tr>`,
-      )}
-    </tbody>
-  </table>`;
+  return html`<div class="table-wrap">
+    <table class="list timeline" id="timeline">
+      <caption class="visually-hidden">
+        Every step of the message, oldest first
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">Time</th>
+          <th scope="col">Step</th>
+          <th scope="col">Status</th>
+          <th scope="col" class="number">Run</th>
+          <th scope="col" class="number">Attempt</th>
+          <th scope="col">Details</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${ordered.map(
+          (entry, index) =>
+            html`<tr key=${index} data-step=${entry.step}>
+              <td class="nowrap mono small">${formatTime(entry.at)}</td>
+              <td>${entry.step}</td>
+              <td>${entry.status ? html`<${StatusBadge} status=${entry.status} />` : ''}</td>
+              <td class="number">${entry.run ?? 0}</td>
+              <td class="number">${entry.attempt ?? ''}</td>
+              <td>
+                ${entry.error && html`<${StepErrorDetails} error=${entry.error} />`}
+                ${entry.detail && html`<${JsonBlock} value=${entry.detail} label="Step detail" />`}
+              </td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+  </div>`;
 }

@@ -22,11 +22,17 @@ export function IntegrationsView() {
   useEffect(() => void load(), []);
 
   const keyShown = (integration, how) => {
-    setNewKey({ name: integration.name, apiKey: integration.apiKey, how });
+    setNewKey({
+      name: integration.name,
+      service: integration.service,
+      apiKey: integration.apiKey,
+      settings: integration.settings,
+      how,
+    });
     void load();
   };
 
-  return html`<main>
+  return html`<main id="main" tabindex="-1">
     <h1>Integrations</h1>
     ${newKey && html`<${NewKeyNotice} notice=${newKey} onDismiss=${() => setNewKey(null)} />`}
     <${ProblemMessage} error=${error} />
@@ -34,40 +40,63 @@ export function IntegrationsView() {
     ${
       integrations === null
         ? html`<p class="muted">Loading…</p>`
-        : html`<table class="list" id="integrations">
-            <thead>
-              <tr>
-                <th>Name</th>
-                <th>Service</th>
-                <th>Key</th>
-                <th>State</th>
-                <th>Created</th>
-                <th></th>
-              </tr>
-            </thead>
-            <tbody>
-              ${
-                integrations.length === 0 &&
-                html`<tr>
-                  <td colspan="6" class="muted">No integrations yet: create one above.</td>
-                </tr>`
-              }
-              ${integrations.map(
-                (integration) =>
-                  html`<${IntegrationRow}
-                    key=${integration.id}
-                    integration=${integration}
-                    onChanged=${load}
-                    onKey=${(updated) => keyShown(updated, 'regenerated')}
-                  />`,
-              )}
-            </tbody>
-          </table>`
+        : html`<div class="table-wrap">
+            <table class="list stack" id="integrations">
+              <caption class="visually-hidden">
+                Integrations of this account
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">Name</th>
+                  <th scope="col">Service</th>
+                  <th scope="col">Inbound API key</th>
+                  <th scope="col">State</th>
+                  <th scope="col">Created</th>
+                  <th scope="col"><span class="visually-hidden">Actions</span></th>
+                </tr>
+              </thead>
+              <tbody>
+                ${
+                  integrations.length === 0 &&
+                  html`<tr>
+                    <td colspan="6" class="muted">No integrations yet: create one above.</td>
+                  </tr>`
+                }
+                ${integrations.map(
+                  (integration) =>
+                    html`<${IntegrationRow}
+                      key=${integration.id}
+                      integration=${integration}
+                      onChanged=${load}
+                      onKey=${(updated) => keyShown(updated, 'regenerated')}
+                    />`,
+                )}
+              </tbody>
+            </table>
+          </div>`
     }
   </main>`;
 }
 
 function NewKeyNotice({ notice, onDismiss }) {
+  if (notice.service === 'avasam') {
+    // Avasam pushes signed webhooks: what the seller needs are the URLs, not an inbound key.
+    return html`<div class="alert success new-key" role="status">
+      <p>
+        <strong>Avasam integration “${notice.name}” created.</strong> Enter these URLs and your
+        verification token in Avasam's webhook settings.
+      </p>
+      ${['stockUpdateUrl', 'priceUpdateUrl'].map(
+        (field) =>
+          notice.settings?.[field] &&
+          html`<p class="key-line">
+            <span>${field === 'stockUpdateUrl' ? 'Stock' : 'Price'}:</span>
+            <code>${notice.settings[field]}</code> <${CopyButton} text=${notice.settings[field]} />
+          </p>`,
+      )}
+      <button type="button" class="secondary small" onClick=${onDismiss}>Done</button>
+    </div>`;
+  }
   return html`<div class="alert success new-key" role="status">
     <p>
       <strong
@@ -78,7 +107,8 @@ function NewKeyNotice({ notice, onDismiss }) {
       ${notice.how === 'regenerated' && ' The previous key has stopped working.'}
     </p>
     <p class="key-line">
-      <code id="new-api-key">${notice.apiKey}</code> <${CopyButton} text=${notice.apiKey} />
+      <code id="new-api-key" spellcheck=${false}>${notice.apiKey}</code>
+      <${CopyButton} text=${notice.apiKey} />
     </p>
     <button type="button" class="secondary small" onClick=${onDismiss}>I have stored it</button>
   </div>`;
@@ -151,7 +181,7 @@ function CreateIntegration({ onCreated }) {
         <textarea
           name="settings"
           rows="3"
-          spellcheck="false"
+          spellcheck=${false}
           placeholder='{"consumerKey": "…", "secretKey": "…"}'
           value=${form.settings}
           onInput=${set('settings')}
@@ -189,40 +219,60 @@ function IntegrationRow({ integration, onChanged, onKey }) {
       onKey(await api.regenerateKey(integration.id));
     });
 
+  const usesInboundKey = integration.service === 'custom';
   return html`<tr data-integration-id=${integration.id}>
     <td>
       <strong>${integration.name}</strong>
       <div class="muted small mono">${integration.id}</div>
       <${ProblemMessage} error=${error} />
     </td>
-    <td>${integration.service}</td>
-    <td><code>${integration.apiKeyPrefix}…</code></td>
+    <td data-label="Service">${integration.service}</td>
+    <td data-label="Key">
+      ${
+        // Only custom integrations have an inbound key; Avasam signs its webhooks instead.
+        usesInboundKey
+          ? html`<code>${integration.apiKeyPrefix}</code>`
+          : html`<span class="muted small">none (signed webhooks)</span>`
+      }
+    </td>
     <td>
       <span class=${`badge ${integration.enabled ? 'enabled' : 'disabled'}`}>
         ${integration.enabled ? 'enabled' : 'disabled'}
       </span>
     </td>
-    <td>${formatTime(integration.createdAt)}</td>
-    <td class="actions">
-      <a href=${hrefFor('/events', { integrationId: integration.id })}>Events</a>
-      <button type="button" class="secondary small" disabled=${busy} onClick=${toggle}>
-        ${integration.enabled ? 'Disable' : 'Enable'}
-      </button>
-      ${
-        confirming
-          ? html`<span class="confirm">
-              The current key stops working at once.
-              <button type="button" class="danger small" disabled=${busy} onClick=${regenerate}>
-                Regenerate
-              </button>
-              <button type="button" class="secondary small" onClick=${() => setConfirming(false)}>
-                Cancel
-              </button>
-            </span>`
-          : html`<button type="button" class="secondary small" onClick=${() => setConfirming(true)}>
-              Regenerate key
-            </button>`
-      }
+    <td class="small" data-label="Created">${formatTime(integration.createdAt, { ms: false })}</td>
+    <td>
+      <div class="actions">
+        <a href=${hrefFor('/events', { integrationId: integration.id })}>Events</a>
+        <button type="button" class="secondary small" disabled=${busy} onClick=${toggle}>
+          ${integration.enabled ? 'Disable' : 'Enable'}
+        </button>
+        ${
+          !usesInboundKey
+            ? null
+            : confirming
+              ? html`<span class="confirm">
+                  The current key stops working at once.
+                  <button type="button" class="danger small" disabled=${busy} onClick=${regenerate}>
+                    Regenerate
+                  </button>
+                  <button
+                    type="button"
+                    class="secondary small"
+                    onClick=${() => setConfirming(false)}
+                  >
+                    Cancel
+                  </button>
+                </span>`
+              : html`<button
+                  type="button"
+                  class="secondary small"
+                  onClick=${() => setConfirming(true)}
+                >
+                  Regenerate key
+                </button>`
+        }
+      </div>
     </td>
   </tr>`;
 }

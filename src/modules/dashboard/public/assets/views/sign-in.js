@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { html } from '../html.js';
-import { session } from '../api.js';
+import { ApiError, session } from '../api.js';
 import { ProblemMessage } from '../components.js';
 
 export function SignIn({ reason, onSignedIn }) {
@@ -17,18 +17,21 @@ export function SignIn({ reason, onSignedIn }) {
       await session.signIn(token.trim().replace(/^Bearer\s+/i, ''));
       onSignedIn();
     } catch (failure) {
+      // A refused token is of no more use: clear it, so the next paste starts clean.
+      if (failure instanceof ApiError && failure.status === 401) setToken('');
       setError(failure);
     } finally {
       setBusy(false);
     }
   };
 
-  return html`<main class="sign-in card">
+  return html`<main class="sign-in card" id="main" tabindex="-1">
     <h1>Integration dashboard</h1>
     <p class="muted">
-      Sign in with a management token. Locally: <code>npm run token -- --account acc-1</code>.
+      Sign in with a management token. Locally: <code>npm run token -- --account acc-1</code> (add
+      <code>--operator</code> to open Bull Board too).
     </p>
-    ${reason && html`<div class="alert info">${reason}</div>`}
+    ${reason && html`<div class="alert info" role="status">${reason}</div>`}
     <${ProblemMessage} error=${error} />
     <form onSubmit=${submit}>
       <label for="token">Management token</label>
@@ -36,8 +39,10 @@ export function SignIn({ reason, onSignedIn }) {
         id="token"
         rows="5"
         required
-        spellcheck="false"
+        spellcheck=${false}
         autocomplete="off"
+        autocapitalize="off"
+        autocorrect="off"
         value=${token}
         onInput=${(e) => setToken(e.currentTarget.value)}
       ></textarea>
