@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { IntegrationsModule } from '../integrations';
+import { EventIndexes } from './event-indexes';
+import { EventSku, EventSkuSchema } from './event-sku.schema';
 import { IntegrationEvent, IntegrationEventSchema } from './integration-event.schema';
 import { EventsController } from './query/events.controller';
 import { EventsQueryService } from './query/events-query.service';
@@ -12,12 +14,15 @@ import { TrackedJobRunner } from './timeline/tracked-job';
 
 const commandHandlers = [RetryEventHandler];
 const projections = [ProjectionWriter, MessageTimeline];
-const services = [EventsQueryService, MessageSources, TrackedJobRunner];
+const services = [EventsQueryService, MessageSources, TrackedJobRunner, EventIndexes];
 
 @Module({
   imports: [
     IntegrationsModule,
-    MongooseModule.forFeature([{ name: IntegrationEvent.name, schema: IntegrationEventSchema }]),
+    MongooseModule.forFeature([
+      { name: IntegrationEvent.name, schema: IntegrationEventSchema },
+      { name: EventSku.name, schema: EventSkuSchema },
+    ]),
   ],
   controllers: [EventsController],
   providers: [...commandHandlers, ...projections, ...services],
