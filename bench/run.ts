@@ -187,7 +187,7 @@ function toFigures(config: BenchConfig, r: Results, service?: BenchService): Fig
   const ingestCmd = `npm run bench -- --only=ingest  # autocannon -c ${connections} -d ${durationSec} ×${pairs} pairs A/B, 7 seed examples; ours: ${svc}; baseline: node -r ts-node/register/transpile-only bench/baseline/fastify-ingest.ts`;
   const latencyCmd = `npm run bench -- --only=ingest,latency  # open-loop paced load (bench/lib/paced-load.ts), ${r.latency?.targetRate ?? '?'} req/s evenly spaced for ${config.latency.durationSec} s (50% of measured max); then autocannon -c ${connections} --overallRate at the same rate`;
   const procCmd = `npm run bench -- --only=processing --messages=${config.processing.messages}  # ours: ${svc}; baseline: bench/baseline/naive-worker.ts, concurrency ${config.processing.concurrency}`;
-  const growthCmd = `npm run bench -- --only=growth --growth-small=${config.growth.small} --growth-large=${config.growth.large}  # POST /v1/integrations/events/filter, p50 of ${config.growth.samples} requests`;
+  const growthCmd = `npm run bench -- --only=growth --growth-small=${config.growth.small} --growth-large=${config.growth.large}  # POST /v1/integrations/events/filter, each filter's p50 of up to ${config.growth.samples} requests`;
   const list: Figure[] = [];
   if (r.ingest) {
     list.push(
@@ -331,26 +331,62 @@ function toFigures(config: BenchConfig, r: Results, service?: BenchService): Fig
     ),
   );
   if (r.growth) {
+    const { small, large } = r.growth;
+    for (const f of r.growth.perFilter) {
+      const id = `growth.${f.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`;
+      list.push(
+        figure(
+          `${id}.small`,
+          `filter "${f.name}" p50 at ${small.events} events`,
+          f.small,
+          'ms',
+          growthCmd,
+        ),
+        figure(
+          `${id}.large`,
+          `filter "${f.name}" p50 at ${large.events} events`,
+          f.large,
+          'ms',
+          growthCmd,
+          {
+            op: '<=',
+            limit: 50,
+          },
+        ),
+        figure(
+          `${id}.ratio`,
+          `filter "${f.name}" p50 ratio large ÷ small`,
+          f.ratio,
+          '',
+          growthCmd,
+          {
+            op: '<=',
+            limit: 1.5,
+          },
+        ),
+      );
+    }
     list.push(
       figure(
-        'growth.small',
-        `filter p50 at ${r.growth.small.events} events`,
-        r.growth.small.p50,
-        'ms',
+        'growth.ratio',
+        'filter p50 ratio large ÷ small, worst filter',
+        Math.max(...r.growth.perFilter.map((f) => f.ratio)),
+        '',
         growthCmd,
+        { op: '<=', limit: 1.5 },
       ),
-      figure(
-        'growth.large',
-        `filter p50 at ${r.growth.large.events} events`,
-        r.growth.large.p50,
-        'ms',
-        growthCmd,
-      ),
-      figure('growth.ratio', 'filter p50 ratio large ÷ small', r.growth.ratio, '', growthCmd, {
-        op: '<=',
-        limit: 2,
-      }),
     );
+    if (large.storeRssMb !== undefined) {
+      list.push(
+        figure(
+          'growth.store.rss',
+          `document store RSS at ${large.events} events (at ${small.events}: ${small.storeRssMb ?? '?'} MB)`,
+          large.storeRssMb,
+          'MB',
+          `${growthCmd}; VmRSS of the process listening on the store's port`,
+        ),
+      );
+    }
   }
   return list;
 }

@@ -17,8 +17,8 @@ export interface TimelineEntry {
 export class IntegrationEvent {
   /**
    * The messageId. Every projection write and every read of one event is then a lookup by
-   * `_id`: a point write on MongoDB without a second unique index, and the only filter the
-   * local FerretDB pushes down to SQLite.
+   * `_id`: a point write on MongoDB without a second unique index, and on the local FerretDB a
+   * read of its `_id` index. It is also the list's tie-break (EVENT_LIST_SORT).
    */
   @Prop({ type: String, required: true })
   _id: string;
