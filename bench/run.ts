@@ -209,7 +209,7 @@ function toFigures(config: BenchConfig, r: Results, service?: BenchService): Fig
   const procCmd = `npm run bench -- --only=processing --messages=${config.processing.messages}  # ours: ${svc}; baseline: bench/baseline/naive-worker.ts, concurrency ${config.processing.concurrency}`;
   const batchCmd = `npm run bench -- --only=batch  # autocannon -c 4 -d ${durationSec} ×${pairs} on /batch, ${500} seed messages per request; single: autocannon -c ${connections} on our single endpoint; baseline: bench/baseline/fastify-ingest.ts /batch (one addBulk)`;
   const hotCmd = `npm run bench -- --only=hot --messages=${config.processing.messages}  # as processing, every SKU of every message on 10 hot SKUs`;
-  const growthCmd = `npm run bench -- --only=growth --growth-small=${config.growth.small} --growth-large=${config.growth.large}  # POST /v1/integrations/events/filter, p50 of ${config.growth.samples} requests`;
+  const growthCmd = `npm run bench -- --only=growth --growth-small=${config.growth.small} --growth-large=${config.growth.large}  # POST /v1/integrations/events/filter, each filter's p50 of up to ${config.growth.samples} requests`;
   const list: Figure[] = [];
   if (r.ingest) {
     list.push(
@@ -414,26 +414,62 @@ function toFigures(config: BenchConfig, r: Results, service?: BenchService): Fig
     ),
   );
   if (r.growth) {
+    const { small, large } = r.growth;
+    for (const f of r.growth.perFilter) {
+      const id = `growth.${f.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}`;
+      list.push(
+        figure(
+          `${id}.small`,
+          `filter "${f.name}" p50 at ${small.events} events`,
+          f.small,
+          'ms',
+          growthCmd,
+        ),
+        figure(
+          `${id}.large`,
+          `filter "${f.name}" p50 at ${large.events} events`,
+          f.large,
+          'ms',
+          growthCmd,
+          {
+            op: '<=',
+            limit: 50,
+          },
+        ),
+        figure(
+          `${id}.ratio`,
+          `filter "${f.name}" p50 ratio large ÷ small`,
+          f.ratio,
+          '',
+          growthCmd,
+          {
+            op: '<=',
+            limit: 1.5,
+          },
+        ),
+      );
+    }
     list.push(
       figure(
-        'growth.small',
-        `filter p50 at ${r.growth.small.events} events`,
-        r.growth.small.p50,
-        'ms',
+        'growth.ratio',
+        'filter p50 ratio large ÷ small, worst filter',
+        Math.max(...r.growth.perFilter.map((f) => f.ratio)),
+        '',
         growthCmd,
+        { op: '<=', limit: 1.5 },
       ),
-      figure(
-        'growth.large',
-        `filter p50 at ${r.growth.large.events} events`,
-        r.growth.large.p50,
-        'ms',
-        growthCmd,
-      ),
-      figure('growth.ratio', 'filter p50 ratio large ÷ small', r.growth.ratio, '', growthCmd, {
-        op: '<=',
-        limit: 2,
-      }),
     );
+    if (large.storeRssMb !== undefined) {
+      list.push(
+        figure(
+          'growth.store.rss',
+          `document store RSS at ${large.events} events (at ${small.events}: ${small.storeRssMb ?? '?'} MB)`,
+          large.storeRssMb,
+          'MB',
+          `${growthCmd}; VmRSS of the process listening on the store's port`,
+        ),
+      );
+    }
   }
   return list;
 }

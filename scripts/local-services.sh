@@ -43,8 +43,11 @@ redis_up() {
 
 ferretdb_bin() {
   if command -v ferretdb >/dev/null; then command -v ferretdb; return; fi
-  # The name carries the local patch, so a build without it is replaced, not reused.
-  local bin="$tools/ferretdb-$ferretdb_version-id-index"
+  # The name carries a hash of the local patch, so a build from another version of it (or
+  # without it) is replaced, not reused.
+  local patch_file="$root/scripts/ferretdb/sqlite-pushdown.patch" patch_hash
+  patch_hash="$(sha256sum "$patch_file" | cut -c1-12)"
+  local bin="$tools/ferretdb-$ferretdb_version-pushdown-$patch_hash"
   if [ ! -x "$bin" ]; then
     command -v go >/dev/null || { log "neither mongod nor go is on PATH: cannot provide a document store"; exit 1; }
     log "building FerretDB $ferretdb_version into $tools (first run only, a few minutes)"
@@ -55,9 +58,10 @@ ferretdb_bin() {
     build="$(mktemp -d)"
     cp -r "$src/." "$build/" && chmod -R u+w "$build"
     echo "$ferretdb_version" >"$build/build/version/version.txt"
-    # Lookups by _id use the _id index (upstream they scan the table): see the patch's header.
+    # Filters, sorts and limits run on SQLite's indexes (upstream they scan the table in Go):
+    # see the patch's header.
     command -v patch >/dev/null || apt_install patch
-    patch -s -p1 -d "$build" <"$root/scripts/ferretdb/sqlite-id-index.patch" >&2
+    patch -s -p1 -d "$build" <"$patch_file" >&2
     mkdir -p "$tools"
     (cd "$build" && go build -o "$bin" ./cmd/ferretdb) >&2
     rm -rf "$build"

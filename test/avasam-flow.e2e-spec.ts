@@ -69,6 +69,12 @@ describe('Avasam: notifications applied to Avvyr and acknowledged back', () => {
 
     const listed = await api.filter({ integrationId: seller.integrationId, source: 'avasam' });
     expect(listed.body.items.map((e: any) => e.messageId)).toContain(messageId);
+    // Found by one of the SKUs it touched, and by Avasam's requestId.
+    expect(event.skus).toEqual(['AVA-CHAIR-01', 'AVA-LAMP-02']);
+    const bySku = await api.filter({ sku: 'AVA-LAMP-02' });
+    expect(bySku.body.items.map((e: any) => e.messageId)).toEqual([messageId]);
+    const byRequest = await api.filter({ externalId: pressed.requestId });
+    expect(byRequest.body.items.map((e: any) => e.messageId)).toEqual([messageId]);
   });
 
   it('the same requestId delivered again is answered 200 and processed once', async () => {

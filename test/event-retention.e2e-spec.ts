@@ -32,6 +32,16 @@ describe('Event retention job', () => {
       updatedAt: new Date(),
     });
     await db.collection('integration_events').insertMany([event('old', 8), event('recent', 6)]);
+    const skuRow = (messageId: string, ageDays: number) => ({
+      _id: `${messageId}:SKU-1`,
+      accountId: 'acc-retention',
+      sku: 'SKU-1',
+      receivedAt: new Date(Date.now() - ageDays * day),
+      messageId,
+    });
+    await db
+      .collection<{ _id: string }>('event_skus')
+      .insertMany([skuRow('old', 8), skuRow('recent', 6)]);
 
     const queue = new Queue('maintenance', {
       connection: { url: service.env.REDIS_URL },
@@ -51,5 +61,12 @@ describe('Event retention job', () => {
       { what: 'the old event to be deleted' },
     );
     expect(left[0].messageId).toBe('recent');
+    // The SKU rows go with their events.
+    const skus = await waitFor(
+      () => db.collection('event_skus').find({ accountId: 'acc-retention' }).toArray(),
+      (docs) => docs.length === 1,
+      { what: 'the old event_skus row to be deleted' },
+    );
+    expect(skus[0].messageId).toBe('recent');
   });
 });

@@ -53,6 +53,15 @@ describe('Custom Inbound: the seven seed examples end to end', () => {
   it('order.create creates the order and order.update ships it', async () => {
     const created = await sendAndSucceed(SEED_EXAMPLES['order.create']);
     const orderId = created.result.id;
+    // The event is found by the order's externalId and by the SKUs of its lines.
+    expect(created).toMatchObject({ externalId: 'ERP-ORDER-789' });
+    const byExternalId = await api.filter({ externalId: 'ERP-ORDER-789' });
+    expect(byExternalId.body.items.map((e: any) => e.messageId)).toEqual([created.messageId]);
+    for (const sku of created.skus) {
+      const bySku = await api.filter({ sku, action: 'order.create' });
+      expect(bySku.body.items.map((e: any) => e.messageId)).toEqual([created.messageId]);
+    }
+    expect(created.skus.length).toBeGreaterThan(0);
     expect(orderId).toMatch(/^ord_/);
     let state = await api.sandboxState();
     expect(state.orders[orderId]).toMatchObject({ externalId: 'ERP-ORDER-789', status: 'pending' });

@@ -6,6 +6,7 @@ import {
   IntegrationEvent,
   IntegrationEventSchema,
 } from '../src/modules/events/integration-event.schema';
+import { EventSku, EventSkuSchema } from '../src/modules/events/event-sku.schema';
 import { MessageStatus, MessageStep } from '../src/modules/events/timeline/message-step';
 import { ProjectionWriter } from '../src/modules/events/timeline/projection-writer';
 
@@ -16,6 +17,7 @@ import { ProjectionWriter } from '../src/modules/events/timeline/projection-writ
 describe('ProjectionWriter on the real store', () => {
   let connection: Connection;
   let events: Model<IntegrationEvent>;
+  let skus: Model<EventSku>;
   let writer: ProjectionWriter;
 
   beforeAll(async () => {
@@ -23,7 +25,8 @@ describe('ProjectionWriter on the real store', () => {
       .createConnection(testMongoUri(`avvyr_test_writer_${randomUUID().slice(0, 8)}`))
       .asPromise();
     events = connection.model(IntegrationEvent.name, IntegrationEventSchema);
-    writer = new ProjectionWriter(events);
+    skus = connection.model(EventSku.name, EventSkuSchema);
+    writer = new ProjectionWriter(events, skus);
   });
   afterAll(async () => {
     await connection.dropDatabase();
@@ -136,6 +139,31 @@ describe('ProjectionWriter on the real store', () => {
     });
     // An inbound processing step restores the received step it implies.
     expect(steps(doc)).toEqual(['received', 'processing']);
+  });
+
+  it('records the SKUs of the payload an event is created with, once each', async () => {
+    const id = randomUUID();
+    const payload = { items: [{ sku: 'S-1' }, { sku: 'S-2' }, { sku: 'S-1' }] };
+    await writer.write(step(id, 'received', { status: MessageStatus.Received, payload }), {
+      first: true,
+    });
+    // A redelivered first step writes the same rows again: duplicates, skipped.
+    await writer.write(step(id, 'received', { status: MessageStatus.Received, payload }), {
+      first: true,
+    });
+    expect(await load(id)).toMatchObject({ skus: ['S-1', 'S-2'] });
+    const rows = await skus.find({ messageId: id }).sort({ sku: 1 }).lean();
+    expect(rows.map((r) => [r._id, r.sku, r.accountId])).toEqual([
+      [`${id}:S-1`, 'S-1', 'acc-writer'],
+      [`${id}:S-2`, 'S-2', 'acc-writer'],
+    ]);
+    expect(rows[0].receivedAt).toEqual(new Date('2026-11-29T10:00:00.000Z'));
+  });
+
+  it('records the SKUs when a later step creates the missing event', async () => {
+    const id = randomUUID();
+    await writer.write(processing(id));
+    expect((await skus.find({ messageId: id }).lean()).map((r) => r.sku)).toEqual(['A']);
   });
 
   it('writes a repeated step once', async () => {

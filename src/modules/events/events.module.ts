@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { IntegrationsModule } from '../integrations';
+import { EventIndexes } from './event-indexes';
+import { EventSku, EventSkuSchema } from './event-sku.schema';
 import { IntegrationEvent, IntegrationEventSchema } from './integration-event.schema';
 import { EventsController } from './query/events.controller';
 import { EventsQueryService } from './query/events-query.service';
@@ -22,12 +24,16 @@ const services = [
   TrackedJobRunner,
   OrderedJobGate,
   StalledJobRecorder,
+  EventIndexes,
 ];
 
 @Module({
   imports: [
     IntegrationsModule,
-    MongooseModule.forFeature([{ name: IntegrationEvent.name, schema: IntegrationEventSchema }]),
+    MongooseModule.forFeature([
+      { name: IntegrationEvent.name, schema: IntegrationEventSchema },
+      { name: EventSku.name, schema: EventSkuSchema },
+    ]),
   ],
   controllers: [EventsController],
   providers: [...commandHandlers, ...projections, ...services],

@@ -38,8 +38,16 @@ export class EventSummaryResponse {
   @ApiProperty() accountId: string;
   @ApiProperty({ example: 'inventory.set' }) action: string;
   @ApiPropertyOptional() entityId?: string;
-  @ApiPropertyOptional({ description: "Source-specific id (Avasam's requestId)" })
+  @ApiPropertyOptional({
+    description: "Source-specific id (Avasam's requestId, an order's externalId)",
+  })
   externalId?: string;
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'The SKUs the payload names (searchable with `sku`)',
+    example: ['CHAIR-UNO-BLK'],
+  })
+  skus?: string[];
   @ApiProperty() correlationId: string;
   @ApiProperty({ enum: MESSAGE_STATUSES }) status: MessageStatus;
   @ApiProperty() attempts: number;

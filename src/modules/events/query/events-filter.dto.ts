@@ -36,6 +36,25 @@ export class EventsFilterDto {
   @MaxLength(100)
   errorCode?: string;
 
+  @ApiPropertyOptional({
+    description:
+      'Events whose payload names this SKU (exact): inbound items, products, order lines, Avasam items',
+    example: 'CHAIR-UNO-BLK',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  sku?: string;
+
+  @ApiPropertyOptional({
+    description: "The source's own id (exact): Avasam's requestId, an order's externalId",
+    example: 'ERP-ORDER-789',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  externalId?: string;
+
   @ApiPropertyOptional({ enum: ['inbound', 'avasam'] })
   @IsOptional()
   @IsIn(['inbound', 'avasam'])

@@ -2,10 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { FilterQuery, Model } from 'mongoose';
 import { ErrorCode, NotFoundError } from '../../../common/errors';
-import { IntegrationEvent } from '../integration-event.schema';
+import { EventSku } from '../event-sku.schema';
+import { EVENT_LIST_SORT, IntegrationEvent } from '../integration-event.schema';
 import { MessageSources } from '../retry/message-sources';
 import { MessageStatus } from '../timeline/message-step';
-import { decodeCursor, encodeCursor } from './cursor';
+import { decodeCursor, encodeCursor, EventCursor } from './cursor';
 import type { EventsFilterDto } from './events-filter.dto';
 import { StatusCounts, StatusCountsSource } from './status-counts';
 
@@ -22,36 +23,25 @@ const MAX_COUNTS_MS = 7 * 24 * 3600_000;
 export class EventsQueryService {
   constructor(
     @InjectModel(IntegrationEvent.name) private readonly events: Model<IntegrationEvent>,
+    @InjectModel(EventSku.name) private readonly skus: Model<EventSku>,
     private readonly sources: MessageSources,
     private readonly counts: StatusCountsSource,
   ) {}
 
+  /**
+   * One page, newest first. Each filter has an index ending in the sort (EVENT_LIST_INDEXES), so
+   * the page is read in order from it and the read stops at the limit; `sku` reads `event_skus`.
+   */
   async filter(accountId: string, dto: EventsFilterDto) {
     const limit = dto.limit ?? 50;
-    const query: FilterQuery<IntegrationEvent> = { accountId };
-    if (dto.integrationId) query.integrationId = dto.integrationId;
-    if (dto.status) query.status = dto.status;
-    if (dto.action) query.action = dto.action;
-    if (dto.entityId) query.entityId = dto.entityId;
-    if (dto.source) query.source = dto.source;
-    if (dto.errorCode) query['lastError.code'] = dto.errorCode;
-    const receivedAt: Record<string, Date> = {};
-    if (dto.from) receivedAt.$gte = dto.from;
-    if (dto.to) receivedAt.$lt = dto.to;
-    if (Object.keys(receivedAt).length) query.receivedAt = receivedAt;
-    if (dto.cursor) {
-      const cursor = decodeCursor(dto.cursor);
-      query.$or = [
-        { receivedAt: { $lt: cursor.receivedAt } },
-        { receivedAt: cursor.receivedAt, messageId: { $lt: cursor.messageId } },
-      ];
-    }
     const [docs, counts] = await Promise.all([
-      this.events
-        .find(query, LIST_PROJECTION)
-        .sort({ receivedAt: -1, messageId: -1 })
-        .limit(limit + 1)
-        .lean<EventView[]>(),
+      dto.sku
+        ? this.findBySku(accountId, dto.sku, dto, limit + 1)
+        : this.events
+            .find(listQuery(accountId, dto), LIST_PROJECTION)
+            .sort(EVENT_LIST_SORT)
+            .limit(limit + 1)
+            .lean<EventView[]>(),
       this.countByStatus(accountId, dto),
     ]);
     const items = docs.slice(0, limit);
@@ -85,6 +75,51 @@ export class EventsQueryService {
         source: dto.source,
       })
       .catch(() => undefined);
+  }
+
+  /**
+   * Events naming the SKU, in list order: a range of `event_skus` (same sort, same cursor), then
+   * those events by `_id`, with the other filters applied to them. With no other filter one read
+   * of each suffices; otherwise it reads further SKU rows until the page is full.
+   */
+  private async findBySku(
+    accountId: string,
+    sku: string,
+    dto: EventsFilterDto,
+    wanted: number,
+  ): Promise<EventView[]> {
+    const others = listQuery(accountId, {
+      ...dto,
+      from: undefined,
+      to: undefined,
+      cursor: undefined,
+    });
+    const narrowed = Object.keys(others).length > 1;
+    const batch = narrowed ? Math.min(Math.max(wanted * 4, 100), 1000) : wanted;
+    const found: EventView[] = [];
+    let cursor = dto.cursor ? decodeCursor(dto.cursor) : undefined;
+    for (;;) {
+      const rows = await this.skus
+        .find(
+          { accountId, sku, ...windowAndCursor(dto, cursor, 'messageId') },
+          { _id: 0, messageId: 1, receivedAt: 1 },
+        )
+        .sort({ receivedAt: -1, messageId: -1 })
+        .limit(batch)
+        .lean<{ messageId: string; receivedAt: Date }[]>();
+      if (!rows.length) return found;
+      const events = await this.events
+        .find({ ...others, _id: { $in: rows.map((r) => r.messageId) } }, LIST_PROJECTION)
+        .lean<EventView[]>();
+      const byId = new Map(events.map((e) => [e.messageId, e]));
+      for (const row of rows) {
+        const event = byId.get(row.messageId);
+        if (event) found.push(event);
+        if (found.length === wanted) return found;
+      }
+      if (rows.length < batch) return found;
+      cursor = rows[rows.length - 1];
+    }
   }
 
   /** The event, or (not projected yet) what its queued job says. */
@@ -124,4 +159,45 @@ export class EventsQueryService {
     }
     throw new NotFoundError(ErrorCode.EventNotFound, `Event ${messageId} was not found.`);
   }
+}
+
+/**
+ * The list filter on IntegrationEvent: top-level equalities, a receivedAt range and the cursor,
+ * the only forms the local FerretDB turns into index reads (see its patch). Never a filter on
+ * an array field: that store does not match array members.
+ */
+function listQuery(accountId: string, dto: EventsFilterDto): FilterQuery<IntegrationEvent> {
+  const query: FilterQuery<IntegrationEvent> = { accountId };
+  if (dto.integrationId) query.integrationId = dto.integrationId;
+  if (dto.status) query.status = dto.status;
+  if (dto.action) query.action = dto.action;
+  if (dto.entityId) query.entityId = dto.entityId;
+  if (dto.source) query.source = dto.source;
+  if (dto.externalId) query.externalId = dto.externalId;
+  if (dto.errorCode) query['lastError.code'] = dto.errorCode;
+  const cursor = dto.cursor ? decodeCursor(dto.cursor) : undefined;
+  return { ...query, ...windowAndCursor(dto, cursor, '_id') };
+}
+
+/**
+ * `from`/`to` as a receivedAt range, and the page cursor: after (receivedAt, id) in the list's
+ * descending order. `id` names the messageId: `_id` on events, `messageId` on event_skus.
+ */
+function windowAndCursor(
+  dto: Pick<EventsFilterDto, 'from' | 'to'>,
+  cursor: EventCursor | undefined,
+  id: '_id' | 'messageId',
+): Record<string, unknown> {
+  const query: Record<string, unknown> = {};
+  const receivedAt: Record<string, Date> = {};
+  if (dto.from) receivedAt.$gte = dto.from;
+  if (dto.to) receivedAt.$lt = dto.to;
+  if (Object.keys(receivedAt).length) query.receivedAt = receivedAt;
+  if (cursor) {
+    query.$or = [
+      { receivedAt: { $lt: cursor.receivedAt } },
+      { receivedAt: cursor.receivedAt, [id]: { $lt: cursor.messageId } },
+    ];
+  }
+  return query;
 }

@@ -1,6 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
+import { EventSku, EventSkuSchema } from '../event-sku.schema';
 import { IntegrationEvent, IntegrationEventSchema } from '../integration-event.schema';
 import {
   EventRetentionProcessor,
@@ -12,7 +13,10 @@ import {
 @Module({
   imports: [
     BullModule.registerQueue({ name: MAINTENANCE_QUEUE }),
-    MongooseModule.forFeature([{ name: IntegrationEvent.name, schema: IntegrationEventSchema }]),
+    MongooseModule.forFeature([
+      { name: IntegrationEvent.name, schema: IntegrationEventSchema },
+      { name: EventSku.name, schema: EventSkuSchema },
+    ]),
   ],
   providers: [EventRetentionScheduler, EventRetentionProcessor],
 })

@@ -5,6 +5,7 @@ import { Queue } from 'bullmq';
 import { Model } from 'mongoose';
 import { Env } from '../../../config/env';
 import { DrainingWorkerHost, WORKER_OPTIONS } from '../../../common/queue';
+import { EventSku } from '../event-sku.schema';
 import { IntegrationEvent } from '../integration-event.schema';
 
 export const MAINTENANCE_QUEUE = 'maintenance';
@@ -34,6 +35,7 @@ export class EventRetentionProcessor extends DrainingWorkerHost {
 
   constructor(
     @InjectModel(IntegrationEvent.name) private readonly events: Model<IntegrationEvent>,
+    @InjectModel(EventSku.name) private readonly skus: Model<EventSku>,
     env: Env,
   ) {
     super(env);
@@ -42,6 +44,8 @@ export class EventRetentionProcessor extends DrainingWorkerHost {
   async process(): Promise<{ deleted: number }> {
     const cutoff = new Date(Date.now() - this.env.EVENT_RETENTION_DAYS * 24 * 3600 * 1000);
     const { deletedCount } = await this.events.deleteMany({ receivedAt: { $lt: cutoff } });
+    // An event and its SKU rows share receivedAt: the same cutoff removes both.
+    await this.skus.deleteMany({ receivedAt: { $lt: cutoff } });
     this.logger.log(
       `Event retention deleted ${deletedCount} events received before ${cutoff.toISOString()}`,
     );

@@ -1,5 +1,6 @@
 import type { AnyBulkWriteOperation } from 'mongoose';
 import type { IntegrationEvent, TimelineEntry } from '../integration-event.schema';
+import { payloadExternalId, payloadSkus } from './event-keys';
 import { MessageStatus, MessageStep, statusRank } from './message-step';
 
 /** How a status-bearing step changes the event, applied only while it moves the status forward. */
@@ -126,6 +127,8 @@ function mergeStatus(a?: StatusChange, b?: StatusChange): StatusChange | undefin
 
 function identityFields(step: MessageStep): Record<string, unknown> {
   const { context } = step;
+  const externalId = step.externalId ?? payloadExternalId(step.action, step.payload);
+  const skus = payloadSkus(step.payload);
   return {
     messageId: context.messageId,
     source: step.source,
@@ -137,7 +140,8 @@ function identityFields(step: MessageStep): Record<string, unknown> {
     ...(context.batchId && { batchId: context.batchId }),
     ...(context.order && { order: { seq: context.order.seq, at: new Date(context.order.at) } }),
     ...(step.entityId !== undefined && { entityId: step.entityId }),
-    ...(step.externalId !== undefined && { externalId: step.externalId }),
+    ...(externalId !== undefined && { externalId }),
+    ...(skus.length && { skus }),
     ...(step.payload !== undefined && { payload: step.payload }),
   };
 }

@@ -7,6 +7,7 @@ import {
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model, mongo } from 'mongoose';
 import { isStoreUnavailable } from '../../../common/errors';
+import { EventSku, eventSkuRows } from '../event-sku.schema';
 import { IntegrationEvent } from '../integration-event.schema';
 import {
   EventPatch,
@@ -124,6 +125,7 @@ export class ProjectionWriter implements BeforeApplicationShutdown, OnApplicatio
 
   constructor(
     @InjectModel(IntegrationEvent.name) private readonly events: Model<IntegrationEvent>,
+    @InjectModel(EventSku.name) private readonly skus: Model<EventSku>,
   ) {}
 
   write(step: MessageStep, { first = false, deferMs = 0 }: WriteOptions = {}): Promise<void> {
@@ -230,8 +232,11 @@ export class ProjectionWriter implements BeforeApplicationShutdown, OnApplicatio
   }
 
   private async apply(writes: MessageWrite[]): Promise<void> {
-    // New events first, so nothing else in the batch has to create them.
-    const existing = await this.insertNew(writes.filter((w) => w.first));
+    // New events first, so nothing else in the batch has to create them; their SKU rows before
+    // them, so an event never exists without its SKUs (a failure here fails the whole batch).
+    const first = writes.filter((w) => w.first);
+    await this.recordSkus(first.map((w) => w.patch));
+    const existing = await this.insertNew(first);
     await this.update([...existing, ...writes.filter((w) => !w.first)]);
   }
 
@@ -275,6 +280,8 @@ export class ProjectionWriter implements BeforeApplicationShutdown, OnApplicatio
           (await this.events.bulkWrite(forward, { ordered: true })).matchedCount === forward.length;
         const needHealing = allForwarded ? chunk.filter((w) => !w.patch.status) : chunk;
         if (needHealing.length) {
+          // A missing event is created here: its SKU rows first, as for inserts.
+          await this.recordSkus(needHealing.filter((w) => !w.first).map((w) => w.patch));
           await this.events.bulkWrite(
             needHealing.flatMap((w) => healingWrites(w.patch)),
             { ordered: true },
@@ -299,7 +306,26 @@ export class ProjectionWriter implements BeforeApplicationShutdown, OnApplicatio
     }
   }
 
+  /**
+   * The SKU rows of the events these patches may create (patches carrying the payload), written
+   * before the event. Rows already there are duplicates of the same `_id` and are skipped.
+   */
+  private async recordSkus(patches: EventPatch[]): Promise<void> {
+    const rows = patches.flatMap((patch) =>
+      eventSkuRows(patch.identity as Parameters<typeof eventSkuRows>[0]),
+    );
+    if (!rows.length) return;
+    const collection = this.skus.collection as unknown as mongo.Collection<EventSku>;
+    try {
+      await collection.insertMany(rows, { ordered: false });
+    } catch (error) {
+      const codes = writeErrorCodes(error);
+      if (!codes || codes.some((code) => code !== DUPLICATE_KEY)) throw error;
+    }
+  }
+
   private async writeOne(patch: EventPatch): Promise<void> {
+    await this.recordSkus([patch]);
     try {
       await this.events.bulkWrite(healingWrites(patch), { ordered: true });
     } catch (error) {
@@ -338,4 +364,15 @@ function failedIndexes(error: unknown): Set<number> | undefined {
   if (!writeErrors) return undefined;
   const list = (Array.isArray(writeErrors) ? writeErrors : [writeErrors]) as { index: number }[];
   return new Set(list.map((e) => e.index));
+}
+
+/** The codes of a bulk write's per-document errors, or undefined when it is another error. */
+function writeErrorCodes(error: unknown): number[] | undefined {
+  const writeErrors = (error as { writeErrors?: unknown }).writeErrors;
+  if (!writeErrors) {
+    const code = (error as { code?: unknown }).code;
+    return code === DUPLICATE_KEY ? [DUPLICATE_KEY] : undefined;
+  }
+  const list = (Array.isArray(writeErrors) ? writeErrors : [writeErrors]) as { code: number }[];
+  return list.map((e) => e.code);
 }
