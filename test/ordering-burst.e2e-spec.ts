@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import IORedis from 'ioredis';
 import { Api } from './support/api';
 import { startTestService, TestService } from './support/test-service';
-import { WorkerProcess } from './support/worker-process';
+import type { ServiceProcess } from './support/service-process';
+import { startWorkerFor } from './support/worker-process';
 
 const SKUS = 20;
 const LEVELS = 15;
@@ -17,7 +18,7 @@ describe('Ordering under load: two workers, transient failures, a worker crash',
   let api: Api;
   let apiKey: string;
   let redis: IORedis;
-  const workers: WorkerProcess[] = [];
+  const workers: ServiceProcess[] = [];
 
   beforeAll(async () => {
     service = await startTestService({ ROLE: 'api', RETRY_ATTEMPTS: '10' });
@@ -26,8 +27,8 @@ describe('Ordering under load: two workers, transient failures, a worker crash',
     redis = new IORedis(service.env.REDIS_URL);
     workers.push(
       ...(await Promise.all([
-        WorkerProcess.start(service, 'burst-worker-1'),
-        WorkerProcess.start(service, 'burst-worker-2'),
+        startWorkerFor(service, 'burst-worker-1'),
+        startWorkerFor(service, 'burst-worker-2'),
       ])),
     );
   }, 180_000);

@@ -60,13 +60,6 @@ export class NodeChild {
     throw new Error(`${this.name} not ready after ${timeoutMs} ms; see ${LOG_DIR}`);
   }
 
-  /** Sends a signal now (SIGKILL: a crash) and resolves once the process has exited. */
-  async kill(signal: NodeJS.Signals): Promise<void> {
-    if (this.exited) return;
-    this.process.kill(signal);
-    await this.exit;
-  }
-
   /** SIGTERM (graceful shutdown), then SIGKILL after `graceMs`. */
   async stop(graceMs = 10_000): Promise<void> {
     if (this.exited) return;

@@ -46,6 +46,11 @@ export abstract class DrainingWorkerHost
 
   onApplicationBootstrap(): void {
     applyWorkerSettings(this.worker, this.env);
+    // Without a listener BullMQ prints every Redis connection error to the console; ioredis
+    // reconnects by itself, so a warning in the service's own log is what they are worth.
+    this.worker.on('error', (error: Error) =>
+      this.hostLogger.warn(`Worker connection error: ${error.message}`),
+    );
     this.worker.on('failed', (job: Job | undefined, error: Error) => {
       if (!job?.deferredFailure) return;
       this.failedWithoutRunning(job, error.message).catch((recordError: unknown) =>

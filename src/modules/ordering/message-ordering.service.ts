@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { ChainableCommander } from 'ioredis';
 import IORedis from 'ioredis';
 import { Env } from '../../config/env';
@@ -49,7 +49,7 @@ type Gate = { key: string; relative: boolean };
  * See README "Ordering" for the guarantee this gives.
  */
 @Injectable()
-export class MessageOrdering implements OnModuleDestroy {
+export class MessageOrdering implements OnApplicationShutdown {
   private readonly logger = new Logger(MessageOrdering.name);
   private workerRedis?: IORedis;
   readonly prefix: string;
@@ -75,7 +75,8 @@ export class MessageOrdering implements OnModuleDestroy {
     return this.workerRedis;
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** After the workers drained (beforeApplicationShutdown): their last jobs still release keys. */
+  async onApplicationShutdown(): Promise<void> {
     if (this.workerRedis) await closeRedis(this.workerRedis);
   }
 

@@ -2,8 +2,12 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import { newMessageContext } from '../../../common/context';
 import { DomainError, ErrorCode, FieldError, ValidationFailedError } from '../../../common/errors';
-import { MessageStatus, MessageTimeline, TrackedJobData } from '../../events';
-import { isSameRequest, messageIdForKey } from '../accept-message/accept-message.handler';
+import { MessageTimeline, TrackedJobData } from '../../events';
+import {
+  isSameRequest,
+  messageIdForKey,
+  receivedStep,
+} from '../accept-message/accept-message.handler';
 import { validateInboundBody, ValidInboundMessage } from '../accept-message/inbound-body.validator';
 import { InboundQueueService } from '../inbound-queue.service';
 import { AcceptBatchCommand, AcceptedBatch, BatchResult } from './accept-batch.command';
@@ -80,7 +84,9 @@ export class AcceptBatchHandler implements ICommandHandler<AcceptBatchCommand, A
       throw new ValidationFailedError(rejected.flatMap((result) => result.errors));
     }
     const queued = await this.queue.enqueueMany(toQueue);
-    queued.forEach((data, i) => this.recordReceived(data, batchId, toQueue[i].index));
+    queued.forEach((data, i) =>
+      this.timeline.recordInBackground(receivedStep(data, { batchId, index: toQueue[i].index })),
+    );
     return {
       batchId,
       results,
@@ -105,23 +111,6 @@ export class AcceptBatchHandler implements ICommandHandler<AcceptBatchCommand, A
     return new Map(
       found.flatMap((job, i) => (job ? [[ids[i], job] as [string, TrackedJobData]] : [])),
     );
-  }
-
-  private recordReceived(job: TrackedJobData, batchId: string, index: number): void {
-    this.timeline.recordInBackground({
-      context: job.context,
-      source: 'inbound',
-      action: job.action,
-      entityId: job.entityId,
-      step: 'received',
-      status: MessageStatus.Received,
-      run: 0,
-      attempt: 0,
-      totalAttempts: 0,
-      at: new Date(job.context.receivedAt),
-      payload: job.payload,
-      detail: { batchId, index },
-    });
   }
 }
 

@@ -3,7 +3,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { createHash, randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { DomainError, ErrorCode, ValidationFailedError } from '../../../common/errors';
-import { MessageStatus, MessageTimeline, TrackedJobData } from '../../events';
+import { MessageStatus, MessageStep, MessageTimeline, TrackedJobData } from '../../events';
 import { InboundQueueService } from '../inbound-queue.service';
 import { AcceptedMessage, AcceptMessageCommand } from './accept-message.command';
 import { validateInboundBody } from './inbound-body.validator';
@@ -39,19 +39,7 @@ export class AcceptMessageHandler implements ICommandHandler<
       if (earlier) return this.replay(earlier, job);
     }
     const queued = await this.queue.enqueue(job, message.occurredAt);
-    this.timeline.recordInBackground({
-      context: queued.context,
-      source: 'inbound',
-      action: job.action,
-      entityId: job.entityId,
-      step: 'received',
-      status: MessageStatus.Received,
-      run: 0,
-      attempt: 0,
-      totalAttempts: 0,
-      at: new Date(job.context.receivedAt),
-      payload: job.payload,
-    });
+    this.timeline.recordInBackground(receivedStep(queued));
     return { messageId };
   }
 
@@ -66,6 +54,24 @@ export class AcceptMessageHandler implements ICommandHandler<
     }
     return { messageId: earlier.context.messageId };
   }
+}
+
+/** The `received` step of an inbound message just queued. */
+export function receivedStep(job: TrackedJobData, detail?: Record<string, unknown>): MessageStep {
+  return {
+    context: job.context,
+    source: 'inbound',
+    action: job.action,
+    entityId: job.entityId,
+    step: 'received',
+    status: MessageStatus.Received,
+    run: 0,
+    attempt: 0,
+    totalAttempts: 0,
+    at: new Date(job.context.receivedAt),
+    payload: job.payload,
+    ...(detail && { detail }),
+  };
 }
 
 /** Whether a resend under an Idempotency-Key is the request that was queued under it. */
