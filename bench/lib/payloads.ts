@@ -40,6 +40,11 @@ function spreadKeys(data: Record<string, unknown>, i: number, keys: KeySpread): 
   const list = (data.items ?? data.products ?? data.lineItems) as { sku: string }[] | undefined;
   list?.forEach((item, index) => {
     item.sku = keys === 'unique' ? `${item.sku}-${i}` : `HOT-${(i + index) % keys.hot}`;
+    // A hot SKU is stocked in wh-01 by the sets: an adjustment must name it, since one that
+    // came first without a warehouse stocks `default` too, and the backend then refuses (422).
+    const adjustment = item as { adjustment?: number; warehouseId?: string };
+    if (keys !== 'unique' && adjustment.adjustment !== undefined)
+      adjustment.warehouseId ??= 'wh-01';
   });
   if (typeof data.email === 'string' && keys === 'unique') {
     data.email = data.email.replace('@', `+${i}@`);
