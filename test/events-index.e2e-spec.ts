@@ -90,6 +90,14 @@ describe('Events list: every filter is index-served', () => {
         skus: [`SKU-${i % 7}`, `SKU-X${i % 2}`],
         correlationId: randomUUID(),
         status: i % 4 === 1 ? 'failed' : 'succeeded',
+        ...(i % 4 === 1 && {
+          lastError: {
+            code: `AVVYR_HTTP_${i % 8 === 1 ? 422 : 503}`,
+            message: 'x',
+            retryable: false,
+          },
+          errorCode: `AVVYR_HTTP_${i % 8 === 1 ? 422 : 503}`,
+        }),
         statusRank: 13,
         attempts: 1,
         timeline: [],
@@ -213,6 +221,7 @@ describe('Events list: every filter is index-served', () => {
     ['entityId', { entityId: 'entity-3' }, events('entityId_1_')],
     ['source', { source: 'avasam' }, events('source_1_')],
     ['externalId', { externalId: 'ext-3' }, events('externalId_1_')],
+    ['errorCode', { errorCode: 'AVVYR_HTTP_503' }, events('errorCode_1_')],
     ['time window', { from: '2026-11-20T01:00:00Z', to: '2026-11-20T01:30:00Z' }, events('')],
   ];
 

@@ -70,6 +70,10 @@ export class IntegrationEvent {
   @Prop({ type: MongooseSchema.Types.Mixed })
   lastError?: StepError;
 
+  /** `lastError.code` at the top level, so the error-code filter reads an index (FerretDB too). */
+  @Prop()
+  errorCode?: string;
+
   @Prop({ type: MongooseSchema.Types.Mixed })
   result?: unknown;
 
@@ -116,6 +120,7 @@ const LIST_FILTER_PREFIXES: Record<string, 1>[] = [
   { accountId: 1, entityId: 1 },
   { accountId: 1, source: 1 },
   { accountId: 1, externalId: 1 },
+  { accountId: 1, errorCode: 1 },
 ];
 export const EVENT_LIST_INDEXES: Record<string, 1 | -1>[] = LIST_FILTER_PREFIXES.map((prefix) => ({
   ...prefix,

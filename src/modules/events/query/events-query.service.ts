@@ -174,7 +174,7 @@ function listQuery(accountId: string, dto: EventsFilterDto): FilterQuery<Integra
   if (dto.entityId) query.entityId = dto.entityId;
   if (dto.source) query.source = dto.source;
   if (dto.externalId) query.externalId = dto.externalId;
-  if (dto.errorCode) query['lastError.code'] = dto.errorCode;
+  if (dto.errorCode) query.errorCode = dto.errorCode;
   const cursor = dto.cursor ? decodeCursor(dto.cursor) : undefined;
   return { ...query, ...windowAndCursor(dto, cursor, '_id') };
 }

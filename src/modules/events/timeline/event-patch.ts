@@ -183,7 +183,10 @@ function timelineEntry(step: MessageStep): TimelineEntry {
 function statusChange(step: MessageStep, status: MessageStatus): StatusChange {
   const set: Record<string, unknown> = { status };
   const unset: Record<string, ''> = {};
-  if (step.error) set.lastError = step.error;
+  if (step.error) {
+    set.lastError = step.error;
+    set.errorCode = step.error.code;
+  }
   if (step.result !== undefined) set.result = step.result;
   if (step.nextAttemptAt) set.nextAttemptAt = step.nextAttemptAt;
   else unset.nextAttemptAt = '';
