@@ -19,6 +19,7 @@ import { IngestResult, IngestTarget, log, runIngest } from './scenarios/ingest';
 import { LatencyResult, runLatency } from './scenarios/latency';
 import { ProcessingResult, runProcessing } from './scenarios/processing';
 import { BatchResult, runBatch } from './scenarios/batch';
+import type { KeySpread } from './lib/payloads';
 import { GrowthResult, runGrowth } from './scenarios/growth';
 
 interface Results {
@@ -90,31 +91,24 @@ async function main(): Promise<void> {
         AVVYR_API_TOKEN: backend.env.AVVYR_API_TOKEN,
       });
       log(`service started at ${service.url}, sandbox backend at ${backend.url}`);
+      const active = service;
+      const processing = async (scenario: 'processing' | 'hot', keys: KeySpread) => {
+        const result = await runProcessing(
+          config,
+          active,
+          redis,
+          prefixes.naive,
+          () => sampler.start(scenario),
+          () => sampler.stop(),
+          keys,
+        );
+        results.memory.serviceRssPeakMb[scenario] = round(sampler.peak(scenario), 1);
+        return result;
+      };
       if (config.scenarios.includes('processing')) {
-        const active = service;
-        results.processing = await runProcessing(
-          config,
-          active,
-          redis,
-          prefixes.naive,
-          () => sampler.start('processing'),
-          () => sampler.stop(),
-        );
-        results.memory.serviceRssPeakMb.processing = round(sampler.peak('processing'), 1);
+        results.processing = await processing('processing', 'unique');
       }
-      if (config.scenarios.includes('hot')) {
-        const active = service;
-        results.hot = await runProcessing(
-          config,
-          active,
-          redis,
-          prefixes.naive,
-          () => sampler.start('hot'),
-          () => sampler.stop(),
-          { hot: 10 },
-        );
-        results.memory.serviceRssPeakMb.hot = round(sampler.peak('hot'), 1);
-      }
+      if (config.scenarios.includes('hot')) results.hot = await processing('hot', { hot: 10 });
       if (config.scenarios.includes('growth')) results.growth = await runGrowth(config, service);
       await service.child.stop();
       await backend.child.stop();

@@ -6,6 +6,7 @@ import { MessageTimeline, TrackedJobData } from '../../events';
 import {
   isSameRequest,
   messageIdForKey,
+  newInboundJob,
   receivedStep,
 } from '../accept-message/accept-message.handler';
 import { validateInboundBody, ValidInboundMessage } from '../accept-message/inbound-body.validator';
@@ -52,15 +53,8 @@ export class AcceptBatchHandler implements ICommandHandler<AcceptBatchCommand, A
       const messageId = idempotencyKey
         ? messageIdForKey(integration.id, idempotencyKey)
         : randomUUID();
-      const data: TrackedJobData = {
-        context: { ...newMessageContext(messageId, command.correlationId, integration), batchId },
-        source: 'inbound',
-        action: message.action,
-        entityId: message.entityId,
-        payload: message.data,
-        run: 0,
-        priorAttempts: 0,
-      };
+      const context = newMessageContext(messageId, command.correlationId, integration);
+      const data = newInboundJob({ ...context, batchId }, message);
       const same = idempotencyKey ? (keyed.get(messageId) ?? earlier.get(messageId)) : undefined;
       if (same) {
         // A key already used (earlier, or higher up in this batch): queued once.

@@ -1,4 +1,4 @@
-import { newMessageContext } from '../../../common/context';
+import { MessageContext, newMessageContext } from '../../../common/context';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { createHash, randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
@@ -6,7 +6,7 @@ import { DomainError, ErrorCode, ValidationFailedError } from '../../../common/e
 import { MessageStatus, MessageStep, MessageTimeline, TrackedJobData } from '../../events';
 import { InboundQueueService } from '../inbound-queue.service';
 import { AcceptedMessage, AcceptMessageCommand } from './accept-message.command';
-import { validateInboundBody } from './inbound-body.validator';
+import { validateInboundBody, ValidInboundMessage } from './inbound-body.validator';
 
 /** Validate, queue durably, then answer: a messageId is only returned once Redis holds the job. */
 @CommandHandler(AcceptMessageCommand)
@@ -25,15 +25,10 @@ export class AcceptMessageHandler implements ICommandHandler<
     const messageId = command.idempotencyKey
       ? messageIdForKey(integration.id, command.idempotencyKey)
       : randomUUID();
-    const job: TrackedJobData = {
-      context: newMessageContext(messageId, command.correlationId, integration),
-      source: 'inbound',
-      action: message.action,
-      entityId: message.entityId,
-      payload: message.data,
-      run: 0,
-      priorAttempts: 0,
-    };
+    const job = newInboundJob(
+      newMessageContext(messageId, command.correlationId, integration),
+      message,
+    );
     if (command.idempotencyKey) {
       const earlier = await this.queue.peek(messageId);
       if (earlier) return this.replay(earlier, job);
@@ -54,6 +49,22 @@ export class AcceptMessageHandler implements ICommandHandler<
     }
     return { messageId: earlier.context.messageId };
   }
+}
+
+/** The job of an inbound message accepted now, before it is queued. */
+export function newInboundJob(
+  context: MessageContext,
+  message: ValidInboundMessage,
+): TrackedJobData {
+  return {
+    context,
+    source: 'inbound',
+    action: message.action,
+    entityId: message.entityId,
+    payload: message.data,
+    run: 0,
+    priorAttempts: 0,
+  };
 }
 
 /** The `received` step of an inbound message just queued. */
