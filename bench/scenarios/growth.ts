@@ -196,11 +196,9 @@ async function measureAt(
   return result;
 }
 
-async function filterPage(
-  service: BenchService,
-  body: object,
-): Promise<{ items: unknown[]; nextCursor: string | null }> {
-  const response = await fetch(`${service.url}/v1/integrations/events/filter`, {
+/** One POST of the events filter with the bench's management token. */
+function postFilter(service: BenchService, body: object): Promise<Response> {
+  return fetch(`${service.url}/v1/integrations/events/filter`, {
     method: 'POST',
     headers: {
       authorization: `Bearer ${service.managementToken}`,
@@ -208,20 +206,20 @@ async function filterPage(
     },
     body: JSON.stringify(body),
   });
+}
+
+async function filterPage(
+  service: BenchService,
+  body: object,
+): Promise<{ items: unknown[]; nextCursor: string | null }> {
+  const response = await postFilter(service, body);
   if (response.status !== 200) throw new Error(`filter answered ${response.status}`);
   return (await response.json()) as { items: unknown[]; nextCursor: string | null };
 }
 
 async function filter(service: BenchService, body: object): Promise<{ ms: number; items: number }> {
   const start = performance.now();
-  const response = await fetch(`${service.url}/v1/integrations/events/filter`, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${service.managementToken}`,
-      'content-type': 'application/json',
-    },
-    body: JSON.stringify(body),
-  });
+  const response = await postFilter(service, body);
   const text = await response.text();
   if (response.status !== 200) throw new Error(`filter answered ${response.status}`);
   const ms = Math.round((performance.now() - start) * 10) / 10;

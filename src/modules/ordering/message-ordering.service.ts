@@ -359,10 +359,6 @@ export class EntityClaim {
     await this.ordering.unlock(this.ref, this.gates);
   }
 
-  get isSettled(): boolean {
-    return this.settled;
-  }
-
   /** The message failed for good: its keys are released without moving any watermark. */
   async releaseFailed(): Promise<void> {
     this.settled = true;
