@@ -225,7 +225,11 @@ describe('Dashboard overview, live list, themes and accessibility', () => {
     await page.getByRole('link', { name: 'Events', exact: true }).click();
     const filters = page.getByRole('form', { name: 'Event filters' });
     // Action choices come from both sources' registries.
-    const actions = await filters.getByLabel('Action').locator('option').allTextContents();
+    // They are filled in after the page loads, so wait for them rather than reading at once.
+    const actionOptions = () => filters.getByLabel('Action').locator('option').allTextContents();
+    const actions = await waitFor(actionOptions, (texts) => texts.length > 1, {
+      what: 'the Action choices to load',
+    });
     expect(actions).toEqual(
       expect.arrayContaining([
         'inventory.set',
