@@ -1,10 +1,19 @@
 import { OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import DataLoader from 'dataloader';
 import type { Env } from '../../../config/env';
 import type { MessageSource } from '../../../common/context';
 import { FailFastQueue, trackedJobOptions } from '../../../common/queue';
 import type { EntityUnit, MessageOrdering, OrderedMessageRef } from '../../ordering';
 import { MessageQueueAccess, MessageSources, QueueDepth } from '../retry/message-sources';
 import type { TrackedJobData } from '../timeline/tracked-job';
+
+interface QueuedMessage {
+  data: TrackedJobData;
+  occurredAt?: string;
+}
+
+/** Most single messages one transaction takes (the batch endpoint's own limit). */
+const COALESCE_MAX = 1000;
 
 /**
  * Producer side of one source's queue (inbound, avasam), and the events module's handle on it
@@ -15,6 +24,16 @@ export abstract class TrackedMessageQueue
   implements MessageQueueAccess, OnModuleInit, OnApplicationShutdown
 {
   private readonly queue: FailFastQueue<TrackedJobData>;
+  /**
+   * Single messages accepted in the same turn of the event loop (requests that arrived
+   * together) share one transaction: one round trip and one MULTI/EXEC for all of them. Each
+   * request still resolves only once Redis holds its job; a failed transaction fails all of
+   * them, as it would have failed each alone (nothing of it is queued, or all of it is).
+   */
+  private readonly coalesced = new DataLoader<QueuedMessage, TrackedJobData>(
+    (messages) => this.enqueueMany([...messages]),
+    { cache: false, maxBatchSize: COALESCE_MAX, batchScheduleFn: (flush) => setImmediate(flush) },
+  );
 
   protected constructor(
     readonly source: MessageSource,
@@ -44,9 +63,8 @@ export abstract class TrackedMessageQueue
    * one), then queues its job and its pending entries on its keys in one transaction. Resolves,
    * with the message as queued, once Redis holds both (BullMQ keeps the first job of an id).
    */
-  async enqueue(data: TrackedJobData, occurredAt?: string): Promise<TrackedJobData> {
-    const [queued] = await this.enqueueMany([{ data, occurredAt }]);
-    return queued;
+  enqueue(data: TrackedJobData, occurredAt?: string): Promise<TrackedJobData> {
+    return this.coalesced.load({ data, occurredAt });
   }
 
   /**
@@ -54,9 +72,7 @@ export abstract class TrackedMessageQueue
    * transaction (all of them are queued, or none), in array order, so order inside a batch is
    * the array's.
    */
-  async enqueueMany(
-    messages: { data: TrackedJobData; occurredAt?: string }[],
-  ): Promise<TrackedJobData[]> {
+  async enqueueMany(messages: QueuedMessage[]): Promise<TrackedJobData[]> {
     if (!messages.length) return [];
     const places = await this.queue.addAtomically(
       messages.map(({ data, occurredAt }) => ({
