@@ -2,9 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { CommandBus, EventBus } from '@nestjs/cqrs';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model } from 'mongoose';
+import type { MessageSource } from '../../../common/context';
 import { DomainError, ErrorCode } from '../../../common/errors';
 import { IntegrationEvent } from '../integration-event.schema';
 import { EventsQueryService } from '../query/events-query.service';
+import { MessageSources } from '../retry/message-sources';
 import { RetryEventCommand } from '../retry/retry-event.command';
 import { EventReplay, ReplayStatus } from './event-replay.schema';
 import { ReplayPageProcessed } from './replay-page-processed.event';
@@ -25,6 +27,7 @@ export class ReplayRunner {
     @InjectModel(EventReplay.name) private readonly replays: Model<EventReplay>,
     @InjectModel(IntegrationEvent.name) private readonly events: Model<IntegrationEvent>,
     private readonly query: EventsQueryService,
+    private readonly sources: MessageSources,
     private readonly commandBus: CommandBus,
     private readonly eventBus: EventBus,
   ) {}
@@ -106,7 +109,8 @@ export class ReplayRunner {
 
   /**
    * One event through the single-event retry. An event it refuses (no longer failed, deleted)
-   * is skipped; on a resumed page, one whose latest run this replay started is already queued.
+   * is skipped; on a resumed page, one whose latest run this replay started (its event or its
+   * queued job says so) is already queued.
    */
   private async retryOne(
     replay: EventReplay,
@@ -115,9 +119,12 @@ export class ReplayRunner {
   ): Promise<Outcome> {
     if (resumed) {
       const event = await this.events
-        .findOne({ _id: messageId, accountId: replay.accountId }, { replayId: 1 })
-        .lean<{ replayId?: string }>();
+        .findOne({ _id: messageId, accountId: replay.accountId }, { replayId: 1, source: 1 })
+        .lean<{ replayId?: string; source: MessageSource }>();
       if (event?.replayId === replay._id) return 'queued';
+      // Requeued just before the run stopped, its step not recorded yet: the job tells.
+      const job = event && (await this.sources.get(event.source)?.peek(messageId));
+      if (job?.replayId === replay._id) return 'queued';
     }
     try {
       await this.commandBus.execute(
