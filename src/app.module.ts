@@ -8,7 +8,7 @@ import { RedisPolicyCheck } from './common/queue/redis-policy.check';
 import { STORE_SELECTION_TIMEOUT_MS } from './common/errors';
 import { AvasamModule } from './modules/avasam';
 import { AvvyrModule } from './modules/avvyr';
-import { EventRetentionModule, EventsModule } from './modules/events';
+import { EventReplayModule, EventRetentionModule, EventsModule } from './modules/events';
 import { InboundModule } from './modules/inbound';
 import { IntegrationsModule } from './modules/integrations';
 import { SandboxModule } from './modules/sandbox';
@@ -53,6 +53,7 @@ export class AppModule {
         AvvyrModule,
         InboundModule.register({ worker: env.runsWorker }),
         ...(env.runsWorker ? [EventRetentionModule] : []),
+        EventReplayModule.register({ worker: env.runsWorker }),
         AvasamModule.register({ worker: env.runsWorker }),
         HealthModule,
         MetricsModule,

@@ -17,6 +17,8 @@ export const ErrorCode = {
   IntegrationNotFound: 'INTEGRATION_NOT_FOUND',
   EventNotFound: 'EVENT_NOT_FOUND',
   EventNotRetryable: 'EVENT_NOT_RETRYABLE',
+  ReplayNotFound: 'REPLAY_NOT_FOUND',
+  ReplayNotRunning: 'REPLAY_NOT_RUNNING',
   QueueUnavailable: 'QUEUE_UNAVAILABLE',
   QueueOutcomeUnknown: 'QUEUE_OUTCOME_UNKNOWN',
   StoreUnavailable: 'STORE_UNAVAILABLE',

@@ -14,6 +14,7 @@ import { ProjectionWriter } from './timeline/projection-writer';
 import { StalledJobRecorder } from './timeline/stalled-job';
 import { TrackedJobRunner } from './timeline/tracked-job';
 import { OrderedJobGate } from './queue/ordered-job-gate';
+import { ReplayOutcomes } from './replay/replay-outcomes';
 
 const commandHandlers = [RetryEventHandler];
 const projections = [ProjectionWriter, MessageTimeline];
@@ -25,6 +26,7 @@ const services = [
   OrderedJobGate,
   StalledJobRecorder,
   EventIndexes,
+  ReplayOutcomes,
 ];
 
 @Module({
@@ -45,6 +47,7 @@ const services = [
     OrderedJobGate,
     StalledJobRecorder,
     EventsQueryService,
+    ReplayOutcomes,
   ],
 })
 export class EventsModule {}

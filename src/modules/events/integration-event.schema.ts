@@ -91,6 +91,9 @@ export class IntegrationEvent {
   @Prop()
   batchId?: string;
 
+  /** The bulk replay that started its latest run, if a replay did (README "Bulk replay"). */
+  @Prop()
+  replayId?: string;
   @Prop()
   nextAttemptAt?: Date;
 

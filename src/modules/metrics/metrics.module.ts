@@ -4,10 +4,11 @@ import { HttpMetricsHook } from './http-metrics.hook';
 import { MessageMetricsHandler } from './message-metrics.handler';
 import { MetricsController } from './metrics.controller';
 import { MetricsRegistry } from './metrics.registry';
+import { ReplayMetricsHandler } from './replay-metrics.handler';
 import { ProjectionBacklogCollector } from './projection-backlog.collector';
 import { QueueDepthCollector } from './queue-depth.collector';
 
-const eventHandlers = [MessageMetricsHandler];
+const eventHandlers = [MessageMetricsHandler, ReplayMetricsHandler];
 const collectors = [HttpMetricsHook, QueueDepthCollector, ProjectionBacklogCollector];
 
 /** Prometheus metrics at /metrics (prom-client), on a registry of this instance's own. */

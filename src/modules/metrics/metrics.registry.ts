@@ -55,6 +55,13 @@ export class MetricsRegistry {
     registers: this.registers,
   });
 
+  readonly replayMessages = new Counter({
+    name: 'avvyr_replay_messages_total',
+    help: 'Events handled by bulk replays: queued again, or skipped (no longer failed, or gone)',
+    labelNames: ['outcome'] as const,
+    registers: this.registers,
+  });
+
   readonly processingDuration = new Histogram({
     name: 'avvyr_message_processing_duration_seconds',
     help: 'Duration of one processing attempt, by outcome (succeeded, retrying, failed)',

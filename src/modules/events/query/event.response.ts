@@ -58,6 +58,11 @@ export class EventSummaryResponse {
   order?: MessageOrderResponse;
   @ApiPropertyOptional({ format: 'uuid', description: 'The batch it was sent in, if any' })
   batchId?: string;
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'The bulk replay that started its latest run, if one did',
+  })
+  replayId?: string;
   @ApiPropertyOptional({ format: 'date-time' }) nextAttemptAt?: string;
   @ApiPropertyOptional({ format: 'date-time' }) completedAt?: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;

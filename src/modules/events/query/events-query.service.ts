@@ -17,6 +17,8 @@ const DETAIL_PROJECTION = { _id: 0, statusRank: 0 } as const;
 /** The list's counts cover the last day unless the filter says otherwise, and 7 days at most. */
 const DEFAULT_COUNTS_MS = 24 * 3600_000;
 const MAX_COUNTS_MS = 7 * 24 * 3600_000;
+/** SKU rows read per round when counting a filter with `sku`. */
+const SKU_COUNT_BATCH = 1000;
 
 /** Reads of the IntegrationEvent model, always within one account. */
 @Injectable()
@@ -33,24 +35,58 @@ export class EventsQueryService {
    * the page is read in order from it and the read stops at the limit; `sku` reads `event_skus`.
    */
   async filter(accountId: string, dto: EventsFilterDto) {
-    const limit = dto.limit ?? 50;
-    const [docs, counts] = await Promise.all([
-      dto.sku
-        ? this.findBySku(accountId, dto.sku, dto, limit + 1)
-        : this.events
-            .find(listQuery(accountId, dto), LIST_PROJECTION)
-            .sort(EVENT_LIST_SORT)
-            .limit(limit + 1)
-            .lean<EventView[]>(),
+    const [page, counts] = await Promise.all([
+      this.page(accountId, dto),
       this.countByStatus(accountId, dto),
     ]);
+    return { ...page, ...(counts && { counts }) };
+  }
+
+  /** One page of the list without its counts (what a bulk replay walks through). */
+  async page(
+    accountId: string,
+    dto: EventsFilterDto,
+  ): Promise<{ items: EventView[]; nextCursor: string | null }> {
+    const limit = dto.limit ?? 50;
+    const docs = dto.sku
+      ? await this.findBySku(accountId, dto.sku, dto, limit + 1)
+      : await this.events
+          .find(listQuery(accountId, dto), LIST_PROJECTION)
+          .sort(EVENT_LIST_SORT)
+          .limit(limit + 1)
+          .lean<EventView[]>();
     const items = docs.slice(0, limit);
     const last = items[items.length - 1];
-    return {
-      items,
-      nextCursor: docs.length > limit && last ? encodeCursor(last) : null,
-      ...(counts && { counts }),
-    };
+    return { items, nextCursor: docs.length > limit && last ? encodeCursor(last) : null };
+  }
+
+  /**
+   * How many events the filter matches now (cursor and limit ignored). With `sku`, the SKU's
+   * rows are read in batches and the events among them that pass the other filters counted.
+   */
+  async count(accountId: string, dto: EventsFilterDto): Promise<number> {
+    const whole = { ...dto, cursor: undefined, limit: undefined };
+    if (!dto.sku) return this.events.countDocuments(listQuery(accountId, whole));
+    const others = listQuery(accountId, { ...whole, from: undefined, to: undefined });
+    let total = 0;
+    let cursor: EventCursor | undefined;
+    for (;;) {
+      const rows = await this.skus
+        .find(
+          { accountId, sku: dto.sku, ...windowAndCursor(whole, cursor, 'messageId') },
+          { _id: 0, messageId: 1, receivedAt: 1 },
+        )
+        .sort({ receivedAt: -1, messageId: -1 })
+        .limit(SKU_COUNT_BATCH)
+        .lean<{ messageId: string; receivedAt: Date }[]>();
+      if (!rows.length) return total;
+      total += await this.events.countDocuments({
+        ...others,
+        _id: { $in: rows.map((r) => r.messageId) },
+      });
+      if (rows.length < SKU_COUNT_BATCH) return total;
+      cursor = rows[rows.length - 1];
+    }
   }
 
   /**

@@ -11,6 +11,8 @@ export class RetryEventCommand extends Command<RetryEventResult> {
     readonly accountId: string,
     readonly messageId: string,
     readonly requestedBy: string,
+    /** The bulk replay this retry is part of (`POST /v1/integrations/events/retry`), if any. */
+    readonly replayId?: string,
   ) {
     super();
   }

@@ -43,6 +43,7 @@ export class RetryEventHandler implements ICommandHandler<RetryEventCommand, Ret
       payload: event.payload,
       run: lastRun + 1,
       priorAttempts: event.attempts,
+      ...(command.replayId && { replayId: command.replayId }),
     };
     const requestedAt = new Date();
     await access.requeue(job);
@@ -57,7 +58,11 @@ export class RetryEventHandler implements ICommandHandler<RetryEventCommand, Ret
       attempt: 0,
       totalAttempts: event.attempts,
       at: requestedAt,
-      detail: { requestedBy: command.requestedBy },
+      detail: {
+        requestedBy: command.requestedBy,
+        ...(command.replayId && { replayId: command.replayId }),
+      },
+      replayId: command.replayId,
     });
     return { messageId: event.messageId, status: 'received' };
   }

@@ -190,6 +190,11 @@ function statusChange(step: MessageStep, status: MessageStatus): StatusChange {
   if (step.result !== undefined) set.result = step.result;
   if (step.nextAttemptAt) set.nextAttemptAt = step.nextAttemptAt;
   else unset.nextAttemptAt = '';
+  // The event belongs to the replay that started its latest run (its counts read it).
+  if (step.step === 'manual-retry') {
+    if (step.replayId) set.replayId = step.replayId;
+    else unset.replayId = '';
+  }
   if (status === MessageStatus.Succeeded || status === MessageStatus.Failed) {
     set.completedAt = step.at;
   } else {

@@ -44,6 +44,8 @@ export interface MessageStep {
   payload?: unknown;
   /** Source-specific identifiers (Avasam's requestId). */
   externalId?: string;
+  /** On a `manual-retry` step: the bulk replay that queued it (none for a single retry). */
+  replayId?: string;
 }
 
 const PHASE: Record<MessageStatus, number> = {

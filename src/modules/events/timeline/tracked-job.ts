@@ -3,6 +3,7 @@ import { Job, UnrecoverableError } from 'bullmq';
 import type { MessageContext, MessageSource } from '../../../common/context';
 import { RemoteCallError, retryDelayMs } from '../../../common/remote';
 import { MessageStatus, MessageStep, StepError } from './message-step';
+import { ReplayOutcomes } from '../replay/replay-outcomes';
 import { MessageTimeline } from './message-timeline';
 
 /** What every tracked job carries: enough to project its event and to retry it later. */
@@ -19,6 +20,8 @@ export interface TrackedJobData<P = unknown> {
   priorAttempts: number;
   /** The message this one was last seen waiting for on one of its keys (README "Ordering"). */
   heldBehind?: string;
+  /** The bulk replay that queued this run, if one did (README "Bulk replay"). */
+  replayId?: string;
 }
 
 /**
@@ -37,7 +40,10 @@ export type StepReporter = (step: string, detail?: Record<string, unknown>) => P
  */
 @Injectable()
 export class TrackedJobRunner {
-  constructor(private readonly timeline: MessageTimeline) {}
+  constructor(
+    private readonly timeline: MessageTimeline,
+    private readonly replayOutcomes: ReplayOutcomes,
+  ) {}
 
   async run<T>(
     job: Job<TrackedJobData>,
@@ -86,11 +92,13 @@ export class TrackedJobRunner {
       await this.timeline.record(
         step({ step: 'failed', status: MessageStatus.Failed, error: stepError }),
       );
+      await this.replayOutcomes.record(job.data, 'failed');
       throw error instanceof UnrecoverableError ? error : new UnrecoverableError(stepError.message);
     }
     await this.timeline.record(
       step({ step: 'succeeded', status: MessageStatus.Succeeded, result: result ?? null }),
     );
+    await this.replayOutcomes.record(job.data, 'succeeded');
     return result;
   }
 }

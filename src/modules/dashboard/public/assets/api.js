@@ -98,4 +98,10 @@ export const api = {
   event: (messageId) => call(`/v1/integrations/events/${encodeURIComponent(messageId)}`),
   retry: (messageId) =>
     call(`/v1/integrations/events/${encodeURIComponent(messageId)}/retry`, { method: 'POST' }),
+  countReplay: (filter) =>
+    call('/v1/integrations/events/retry', { method: 'POST', body: { ...filter, dryRun: true } }),
+  startReplay: (filter) => call('/v1/integrations/events/retry', { method: 'POST', body: filter }),
+  replay: (replayId) => call(`/v1/integrations/events/retries/${encodeURIComponent(replayId)}`),
+  cancelReplay: (replayId) =>
+    call(`/v1/integrations/events/retries/${encodeURIComponent(replayId)}`, { method: 'DELETE' }),
 };

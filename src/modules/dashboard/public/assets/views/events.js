@@ -4,6 +4,7 @@ import { api } from '../api.js';
 import { formatTime, inputToIso, isoToInput, zoneLabel } from '../format.js';
 import { FINAL_STATUSES, ProblemMessage, STATUSES, StatusBadge } from '../components.js';
 import { hrefFor, navigate } from '../router.js';
+import { BulkReplay } from './bulk-replay.js';
 
 const PAGE_SIZE = 25;
 /** The list looks for new events and status changes this often (new ones show within 2 s). */
@@ -40,6 +41,11 @@ function apiFilter(params) {
   }
   return filter;
 }
+
+/** "Retry all N matching" is offered on a filtered list of failed (or any-status) events. */
+const replayable = (params) =>
+  (!params.status || params.status === 'failed') &&
+  [...TEXT_FILTERS, 'range'].some((field) => params[field]);
 
 /** The page's cursors, oldest page last, kept in the URL as `at=c1.c2…` (base64url has no dot). */
 const cursorsOf = (params) => (params.at ? params.at.split('.').filter(Boolean) : []);
@@ -151,6 +157,14 @@ export function EventsView({ params }) {
     <${EventsFilter} params=${params} integrations=${integrations} actions=${actions} />
     <${ProblemMessage} error=${error} />
     <${StatusCounts} counts=${page?.counts} params=${filterParams} />
+    ${
+      replayable(filterParams) &&
+      html`<${BulkReplay}
+        filterKey=${filterKey}
+        filterFor=${() => apiFilter(params)}
+        onFinished=${() => setReloads((n) => n + 1)}
+      />`
+    }
     <div class="toolbar">
       <span class="muted" role="status">
         Newest first · page ${cursors.length + 1}${loading ? ' · Loading…' : ''}
