@@ -6,8 +6,9 @@ import { MetricsController } from './metrics.controller';
 import { MetricsRegistry } from './metrics.registry';
 import { ProjectionBacklogCollector } from './projection-backlog.collector';
 import { QueueDepthCollector } from './queue-depth.collector';
+import { RateLimitMetricsHandler } from './rate-limit-metrics.handler';
 
-const eventHandlers = [MessageMetricsHandler];
+const eventHandlers = [MessageMetricsHandler, RateLimitMetricsHandler];
 const collectors = [HttpMetricsHook, QueueDepthCollector, ProjectionBacklogCollector];
 
 /** Prometheus metrics at /metrics (prom-client), on a registry of this instance's own. */
