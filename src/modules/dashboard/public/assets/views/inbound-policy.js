@@ -32,8 +32,9 @@ export function policyForm(integration) {
  */
 export function policyBody(form, actions, { patch = false } = {}) {
   const body = {};
+  // Untouched (null) is every action, even should actions.json not have loaded.
   const ticked = form.allowedActions ?? actions;
-  const all = actions.length > 0 && actions.every((action) => ticked.includes(action));
+  const all = form.allowedActions === null || actions.every((action) => ticked.includes(action));
   if (!all) body.allowedActions = ticked;
   else if (patch) body.allowedActions = null;
   if (form.perSecond !== '' || form.burst !== '') {
