@@ -181,7 +181,14 @@ describe('OpenAPI document and Swagger UI', () => {
   it('lists the Custom Inbound answers the README promises', () => {
     const inbound = document.paths['/integrations/custom/inbound'].post;
     expect(Object.keys(inbound.responses).sort()).toEqual(
-      ['202', '400', '401', '403', '409', '413', '415', '500', '503'].sort(),
+      ['202', '400', '401', '403', '409', '413', '415', '429', '500', '503'].sort(),
+    );
+    // The rate limit's headers, on the 202 and (with Retry-After) on the 429.
+    expect(Object.keys(inbound.responses['202'].headers)).toEqual(
+      expect.arrayContaining(['RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset']),
+    );
+    expect(Object.keys(inbound.responses['429'].headers)).toEqual(
+      expect.arrayContaining(['Retry-After', 'RateLimit-Reset']),
     );
     // Idempotency-Key is optional, and documented once (Swagger UI would insist on it otherwise).
     expect(inbound.parameters).toEqual([
@@ -197,8 +204,9 @@ describe('OpenAPI document and Swagger UI', () => {
     const expected: Record<string, string[]> = {
       '400': ['VALIDATION_FAILED', 'UNKNOWN_ACTION', 'MALFORMED_JSON'],
       '401': ['INVALID_API_KEY'],
-      '403': ['INTEGRATION_DISABLED', 'INTEGRATION_SERVICE_MISMATCH'],
+      '403': ['INTEGRATION_DISABLED', 'INTEGRATION_SERVICE_MISMATCH', 'ACTION_NOT_ALLOWED'],
       '409': ['CONFLICT'],
+      '429': ['RATE_LIMITED'],
       '413': ['PAYLOAD_TOO_LARGE'],
       '415': ['UNSUPPORTED_MEDIA_TYPE'],
       '500': ['INTERNAL_ERROR'],

@@ -36,6 +36,21 @@ describe('loadEnv', () => {
     for (const name of ['PORT', 'ROLE', 'REDIS_URL']) expect(message).toContain(`${name}: `);
   });
 
+  it('defaults the inbound rate limit to 500/s, burst 1000, and refuses a window that is not whole seconds', () => {
+    expect(loadEnv({})).toMatchObject({ RATE_LIMIT_PER_SECOND: 500, RATE_LIMIT_BURST: 1000 });
+    expect(loadEnv({ RATE_LIMIT_PER_SECOND: '200', RATE_LIMIT_BURST: '400' })).toMatchObject({
+      RATE_LIMIT_PER_SECOND: 200,
+      RATE_LIMIT_BURST: 400,
+    });
+    expect(() => loadEnv({ RATE_LIMIT_PER_SECOND: '300', RATE_LIMIT_BURST: '400' })).toThrow(
+      /RATE_LIMIT_BURST: burst must be a whole multiple of perSecond/,
+    );
+    expect(() => loadEnv({ RATE_LIMIT_PER_SECOND: '1', RATE_LIMIT_BURST: '61' })).toThrow(
+      /RATE_LIMIT_BURST: burst \/ perSecond .* at most 60/,
+    );
+    expect(() => loadEnv({ RATE_LIMIT_PER_SECOND: '0' })).toThrow(/RATE_LIMIT_PER_SECOND: /);
+  });
+
   it('refuses the local secrets in production', () => {
     expect(() => loadEnv({ NODE_ENV: 'production' })).toThrow(/MANAGEMENT_JWT_SECRET: the local/);
     const production = loadEnv({

@@ -12,6 +12,7 @@ import {
   MinLength,
   validateSync,
 } from 'class-validator';
+import { rateLimitProblem } from '../common/rate-limit';
 import { localMongoBaseUri, localRedisUrl } from './local-services';
 
 /** Secrets that make a local run work with no `.env`; production refuses to start with them. */
@@ -158,6 +159,20 @@ export class Env {
   @Min(100)
   ORDERING_RECHECK_MS = 5000;
 
+  /** Default per-integration inbound limit (an integration's `rateLimit` overrides it). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  RATE_LIMIT_PER_SECOND = 500;
+
+  /** Messages per window of RATE_LIMIT_BURST / RATE_LIMIT_PER_SECOND seconds (a whole number). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(6_000_000)
+  RATE_LIMIT_BURST = 1000;
+
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
@@ -208,6 +223,11 @@ export function loadEnv(raw: Record<string, string | undefined>): Env {
     if (env.AVVYR_API_TOKEN === LOCAL_AVVYR_API_TOKEN)
       problems.push('AVVYR_API_TOKEN: the sandbox token is refused in production');
   }
+  const rateLimit = rateLimitProblem({
+    perSecond: env.RATE_LIMIT_PER_SECOND,
+    burst: env.RATE_LIMIT_BURST,
+  });
+  if (!errors.length && rateLimit) problems.push(`RATE_LIMIT_BURST: ${rateLimit}`);
   if (problems.length)
     throw new InvalidConfigError(`Invalid configuration: ${problems.join(' | ')}`);
   return env;

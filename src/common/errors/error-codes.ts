@@ -11,6 +11,8 @@ export const ErrorCode = {
   ManagementTokenExpired: 'MANAGEMENT_TOKEN_EXPIRED',
   IntegrationDisabled: 'INTEGRATION_DISABLED',
   IntegrationServiceMismatch: 'INTEGRATION_SERVICE_MISMATCH',
+  ActionNotAllowed: 'ACTION_NOT_ALLOWED',
+  RateLimited: 'RATE_LIMITED',
   Forbidden: 'FORBIDDEN',
   OperatorRoleRequired: 'OPERATOR_ROLE_REQUIRED',
   NotFound: 'NOT_FOUND',

@@ -7,6 +7,7 @@ import {
   ApiSchema,
   getSchemaPath,
 } from '@nestjs/swagger';
+import type { HeadersObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { ErrorCode } from '../errors';
 import { PROBLEM_CONTENT_TYPE, problemType } from './problem';
 
@@ -49,6 +50,7 @@ const DESCRIPTIONS: Record<number, string> = {
   403: 'Forbidden (e.g. a disabled integration)',
   404: 'Not found (or belongs to another account)',
   409: 'Conflict with the current state',
+  429: 'Too many requests (RATE_LIMITED): nothing was accepted; retry after Retry-After seconds',
   413: 'Body over the limit (1 MiB; 5 MiB for the batch endpoint)',
   415: 'Body is not application/json',
   500: 'Unexpected error (no details are leaked)',
@@ -63,6 +65,8 @@ const DESCRIPTIONS: Record<number, string> = {
 export interface ProblemSpec {
   status: number;
   examples: { code: ErrorCode; title: string; detail: string }[];
+  /** Response headers this answer carries (e.g. Retry-After on a 429). */
+  headers?: HeadersObject;
 }
 
 /** What each status answers when an operation names no codes of its own. */
@@ -159,6 +163,7 @@ export function ApiProblemResponses(...statuses: (number | ProblemSpec)[]) {
         status: spec.status,
         description: DESCRIPTIONS[spec.status] ?? 'Error',
         content: problemContent(spec.status, 'examples' in spec ? spec.examples : undefined),
+        ...('headers' in spec && spec.headers && { headers: spec.headers }),
       });
     }),
   );

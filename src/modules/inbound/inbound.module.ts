@@ -12,11 +12,13 @@ import { actionCommandHandlers } from './actions/action-registry';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ApiKeyStrategy } from './auth/api-key.strategy';
 import { INBOUND_QUEUE } from './inbound-queue';
+import { InboundRateLimitGuard } from './rate-limit/inbound-rate-limit.guard';
+import { InboundRateLimiter } from './rate-limit/inbound-rate-limiter';
 import { InboundQueueService } from './inbound-queue.service';
 import { InboundProcessor } from './inbound.processor';
 
 const commandHandlers = [AcceptMessageHandler, AcceptBatchHandler, ...actionCommandHandlers];
-const auth = [ApiKeyStrategy, ApiKeyGuard];
+const auth = [ApiKeyStrategy, ApiKeyGuard, InboundRateLimitGuard, InboundRateLimiter];
 
 @Module({})
 export class InboundModule {

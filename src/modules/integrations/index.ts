@@ -19,3 +19,8 @@ export type {
   IntegrationService as IntegrationServiceName,
 } from './integration.schema';
 export { CreateIntegrationDto, UpdateIntegrationDto } from './manage/integration.dto';
+export {
+  allowedActionsOf,
+  allowsAction,
+  effectiveRateLimit,
+} from './manage/present-inbound-policy';

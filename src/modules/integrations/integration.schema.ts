@@ -1,5 +1,6 @@
 import { Prop, Schema, SchemaFactory } from '@nestjs/mongoose';
 import { HydratedDocument } from 'mongoose';
+import type { RateLimitSpec } from '../../common/rate-limit';
 
 export const INTEGRATION_SERVICES = ['custom', 'avasam'] as const;
 export type IntegrationService = (typeof INTEGRATION_SERVICES)[number];
@@ -28,6 +29,24 @@ export class Integration {
   @Prop({ required: true })
   apiKeyPrefix: string;
 
+  /** Inbound actions this key may send; unset = all of them. */
+  @Prop({ type: [String], default: undefined })
+  allowedActions?: string[];
+
+  /** Inbound limit of this key; unset = RATE_LIMIT_PER_SECOND / RATE_LIMIT_BURST. */
+  @Prop({ type: Object, default: undefined })
+  rateLimit?: RateLimitSpec;
+
+  /** The key before the last roll, still accepted until previousApiKeyExpiresAt (grace). */
+  @Prop({ index: true })
+  previousApiKeyHash?: string;
+
+  @Prop()
+  previousApiKeyPrefix?: string;
+
+  @Prop()
+  previousApiKeyExpiresAt?: Date;
+
   /** Service-specific, non-secret settings; secret ones are SecretStore references. */
   @Prop({ type: Object, default: {} })
   settings: Record<string, unknown>;
@@ -47,6 +66,10 @@ export interface IntegrationView {
   name: string;
   enabled: boolean;
   apiKeyPrefix: string;
+  allowedActions?: string[];
+  rateLimit?: RateLimitSpec;
+  /** The previous key while its grace lasts. */
+  previousApiKey?: { prefix: string; expiresAt: Date };
   settings: Record<string, unknown>;
   createdAt: Date;
   updatedAt: Date;
@@ -60,6 +83,15 @@ export function toView(doc: Integration & { _id: unknown }): IntegrationView {
     name: doc.name,
     enabled: doc.enabled,
     apiKeyPrefix: doc.apiKeyPrefix,
+    ...(doc.allowedActions && { allowedActions: doc.allowedActions }),
+    ...(doc.rateLimit && { rateLimit: doc.rateLimit }),
+    ...(doc.previousApiKeyPrefix &&
+      doc.previousApiKeyExpiresAt && {
+        previousApiKey: {
+          prefix: doc.previousApiKeyPrefix,
+          expiresAt: doc.previousApiKeyExpiresAt,
+        },
+      }),
     settings: doc.settings ?? {},
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,

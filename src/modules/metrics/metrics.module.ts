@@ -7,8 +7,9 @@ import { MetricsRegistry } from './metrics.registry';
 import { ReplayMetricsHandler } from './replay-metrics.handler';
 import { ProjectionBacklogCollector } from './projection-backlog.collector';
 import { QueueDepthCollector } from './queue-depth.collector';
+import { RateLimitMetricsHandler } from './rate-limit-metrics.handler';
 
-const eventHandlers = [MessageMetricsHandler, ReplayMetricsHandler];
+const eventHandlers = [MessageMetricsHandler, ReplayMetricsHandler, RateLimitMetricsHandler];
 const collectors = [HttpMetricsHook, QueueDepthCollector, ProjectionBacklogCollector];
 
 /** Prometheus metrics at /metrics (prom-client), on a registry of this instance's own. */

@@ -62,6 +62,13 @@ export class MetricsRegistry {
     registers: this.registers,
   });
 
+  readonly messagesRateLimited = new Counter({
+    name: 'avvyr_messages_rate_limited_total',
+    help: 'Inbound messages refused with a 429 (over their integration rate limit), by integration id',
+    labelNames: ['integration'] as const,
+    registers: this.registers,
+  });
+
   readonly processingDuration = new Histogram({
     name: 'avvyr_message_processing_duration_seconds',
     help: 'Duration of one processing attempt, by outcome (succeeded, retrying, failed)',

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { newMessageContext } from '../../../common/context';
 import { DomainError, ErrorCode, FieldError, ValidationFailedError } from '../../../common/errors';
 import { MessageTimeline, TrackedJobData } from '../../events';
+import { allowedActionsOf } from '../../integrations';
 import {
   isSameRequest,
   messageIdForKey,
@@ -40,8 +41,9 @@ export class AcceptBatchHandler implements ICommandHandler<AcceptBatchCommand, A
     const { integration } = command;
     const results: BatchResult[] = new Array<BatchResult>(messages.length);
     const candidates: Candidate[] = [];
+    const allowed = allowedActionsOf(integration);
     messages.forEach((raw, index) => {
-      const checked = checkMessage(raw, index);
+      const checked = checkMessage(raw, index, allowed);
       if ('status' in checked) results[index] = checked;
       else candidates.push(checked);
     });
@@ -75,7 +77,18 @@ export class AcceptBatchHandler implements ICommandHandler<AcceptBatchCommand, A
 
     const rejected = results.filter((result) => 'status' in result);
     if (rejected.length === messages.length) {
-      throw new ValidationFailedError(rejected.flatMap((result) => result.errors));
+      const errors = rejected.flatMap((result) => result.errors);
+      // Nothing valid: a 403 when every message was only refused its action, else a 400.
+      if (rejected.every((result) => result.code === ErrorCode.ActionNotAllowed)) {
+        throw new DomainError(
+          ErrorCode.ActionNotAllowed,
+          403,
+          `No message of this batch is allowed. Allowed actions: ${allowed.join(', ')}.`,
+          errors,
+          'Action not allowed',
+        );
+      }
+      throw new ValidationFailedError(errors);
     }
     const queued = await this.queue.enqueueMany(toQueue);
     queued.forEach((data, i) =>
@@ -132,7 +145,11 @@ function batchMessages(body: unknown): unknown[] {
 }
 
 /** One message: the single endpoint's validation, plus its own `idempotencyKey`. */
-function checkMessage(raw: unknown, index: number): Candidate | Rejection {
+function checkMessage(
+  raw: unknown,
+  index: number,
+  allowedActions: readonly string[],
+): Candidate | Rejection {
   let idempotencyKey: string | undefined;
   let envelope = raw;
   if (typeof raw === 'object' && raw !== null && !Array.isArray(raw) && 'idempotencyKey' in raw) {
@@ -149,7 +166,7 @@ function checkMessage(raw: unknown, index: number): Candidate | Rejection {
     idempotencyKey = key;
   }
   try {
-    return { index, message: validateInboundBody(envelope), idempotencyKey };
+    return { index, message: validateInboundBody(envelope, allowedActions), idempotencyKey };
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     return rejection(

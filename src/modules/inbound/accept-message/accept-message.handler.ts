@@ -3,6 +3,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { createHash, randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { DomainError, ErrorCode, ValidationFailedError } from '../../../common/errors';
+import { allowedActionsOf } from '../../integrations';
 import { MessageStatus, MessageStep, MessageTimeline, TrackedJobData } from '../../events';
 import { InboundQueueService } from '../inbound-queue.service';
 import { AcceptedMessage, AcceptMessageCommand } from './accept-message.command';
@@ -20,8 +21,8 @@ export class AcceptMessageHandler implements ICommandHandler<
   ) {}
 
   async execute(command: AcceptMessageCommand): Promise<AcceptedMessage> {
-    const message = validateInboundBody(command.body);
     const { integration } = command;
+    const message = validateInboundBody(command.body, allowedActionsOf(integration));
     const messageId = command.idempotencyKey
       ? messageIdForKey(integration.id, command.idempotencyKey)
       : randomUUID();

@@ -14,6 +14,8 @@ import { ErrorCode } from '../../../common/errors';
 import { ApiProblemResponses, ProblemSpec } from '../../../common/http';
 import type { IntegrationView } from '../../integrations';
 import { ApiKeyGuard } from '../auth/api-key.guard';
+import { InboundRateLimitGuard } from '../rate-limit/inbound-rate-limit.guard';
+import { RATE_LIMIT_HEADERS, RATE_LIMITED_PROBLEM } from '../rate-limit/rate-limit.openapi';
 import { AcceptMessageCommand } from './accept-message.command';
 import {
   INBOUND_PAYLOAD_MODELS,
@@ -69,6 +71,12 @@ const INBOUND_PROBLEMS: ProblemSpec[] = [
         detail:
           'This key belongs to a avasam integration; the inbound API takes custom integration keys only.',
       },
+      {
+        code: ErrorCode.ActionNotAllowed,
+        title: 'Action not allowed',
+        detail:
+          'This integration may not send order.create. Allowed actions: inventory.set, price.set.',
+      },
     ],
   },
   {
@@ -92,7 +100,7 @@ export class AcceptMessageController {
 
   @Post()
   @HttpCode(202)
-  @UseGuards(ApiKeyGuard)
+  @UseGuards(ApiKeyGuard, InboundRateLimitGuard)
   @ApiOperation({
     summary: 'Push one message (inventory, orders, products, prices, customers) into Avvyr',
     description:
@@ -107,13 +115,14 @@ export class AcceptMessageController {
   })
   @ApiAcceptedResponse({
     description: 'Durably queued; processed at least once',
+    headers: RATE_LIMIT_HEADERS,
     schema: {
       type: 'object',
       required: ['messageId'],
       properties: { messageId: { type: 'string', format: 'uuid' } },
     },
   })
-  @ApiProblemResponses(...INBOUND_PROBLEMS, 413, 415, 500, 503)
+  @ApiProblemResponses(...INBOUND_PROBLEMS, RATE_LIMITED_PROBLEM, 413, 415, 500, 503)
   accept(
     @Req() request: InboundRequest,
     @Body() body: unknown,

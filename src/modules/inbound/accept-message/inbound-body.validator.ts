@@ -26,7 +26,11 @@ const MAX_ACTION_SHOWN = 100;
  * Validates the whole request `{action, entityId?, data}` and reports every failing path at once
  * (`data.items[1].quantity`), so a caller fixes a message in one round.
  */
-export function validateInboundBody(body: unknown): ValidInboundMessage {
+export function validateInboundBody(
+  body: unknown,
+  /** The actions the integration's key may send (all when omitted). */
+  allowedActions?: readonly string[],
+): ValidInboundMessage {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new ValidationFailedError([
       { path: '', message: 'the body must be a JSON object {action, entityId?, data}' },
@@ -64,6 +68,14 @@ export function validateInboundBody(body: unknown): ValidInboundMessage {
       `Unknown action ${JSON.stringify(shown)}. Supported actions: ${SUPPORTED_ACTIONS.join(', ')}.`,
       [{ path: 'action', message: `action must be one of: ${SUPPORTED_ACTIONS.join(', ')}` }],
       'Unknown action',
+    );
+  } else if (allowedActions && !allowedActions.includes(action)) {
+    throw new DomainError(
+      ErrorCode.ActionNotAllowed,
+      403,
+      `This integration may not send ${action}. Allowed actions: ${allowedActions.join(', ')}.`,
+      [{ path: 'action', message: `action must be one of: ${allowedActions.join(', ')}` }],
+      'Action not allowed',
     );
   }
 

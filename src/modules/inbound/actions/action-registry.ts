@@ -1,4 +1,5 @@
 import type { MessageContext } from '../../../common/context';
+import type { InboundActionName } from '../../../common/inbound-actions';
 import type { StepReporter } from '../../events';
 import { AdjustInventoryCommand } from './inventory-adjust/adjust-inventory.command';
 import { AdjustInventoryHandler } from './inventory-adjust/adjust-inventory.handler';
@@ -82,7 +83,7 @@ export const INBOUND_ACTIONS = {
     requiresEntityId: false,
     summary: 'Create or update a customer',
   },
-} as const satisfies Record<string, ActionDefinition>;
+} as const satisfies Record<InboundActionName, ActionDefinition>;
 
 export type InboundAction = keyof typeof INBOUND_ACTIONS;
 export const SUPPORTED_ACTIONS = Object.keys(INBOUND_ACTIONS) as InboundAction[];

@@ -10,11 +10,24 @@ function fakeIntegrations() {
   const gates: Array<() => void> = [];
   let hold = false;
   let fail: Error | undefined;
-  const findOne = jest.fn((filter: { apiKeyHash: string }) => ({
+  /** The cache's filter: the current key, or a previous key whose grace has not ended. */
+  type Filter = {
+    $or: [
+      { apiKeyHash: string },
+      { previousApiKeyHash: string; previousApiKeyExpiresAt: { $gt: Date } },
+    ];
+  };
+  const findOne = jest.fn((filter: Filter) => ({
     lean: async () => {
       if (hold) await new Promise<void>((resolve) => gates.push(resolve));
       if (fail) throw fail;
-      return byHash.get(filter.apiKeyHash) ?? null;
+      const [current, previous] = filter.$or;
+      const graced = [...byHash.values()].find(
+        (doc) =>
+          doc.previousApiKeyHash === previous.previousApiKeyHash &&
+          (doc.previousApiKeyExpiresAt as Date) > previous.previousApiKeyExpiresAt.$gt,
+      );
+      return byHash.get(current.apiKeyHash) ?? graced ?? null;
     },
   }));
   return {
@@ -31,6 +44,18 @@ function fakeIntegrations() {
         apiKeyPrefix: key.slice(0, 8),
         settings: {},
       }),
+    /** `key` becomes the previous key of `next` until `expiresAt` (a roll with grace). */
+    roll: (key: string, next: string, expiresAt: Date) => {
+      const doc = byHash.get(hashApiKey(key))!;
+      byHash.delete(hashApiKey(key));
+      byHash.set(hashApiKey(next), {
+        ...doc,
+        apiKeyHash: hashApiKey(next),
+        previousApiKeyHash: hashApiKey(key),
+        previousApiKeyPrefix: key.slice(0, 8),
+        previousApiKeyExpiresAt: expiresAt,
+      });
+    },
     hold: () => (hold = true),
     release: () => {
       hold = false;
@@ -139,5 +164,42 @@ describe('ApiKeyCache', () => {
     store.release();
     await before;
     expect((await cache.find('key-a'))?.name).toBe('A disabled');
+  });
+
+  it('never answers for a previous key past the end of its grace, even from memory', async () => {
+    const store = fakeIntegrations();
+    store.put('key-a', 'A');
+    const cache = new ApiKeyCache(store.model);
+    store.roll('key-a', 'key-b', new Date(Date.now() + 2000));
+    expect((await cache.find('key-a'))?.name).toBe('A');
+    expect((await cache.find('key-b'))?.name).toBe('A');
+    // Within the TTL the cached lookup answers, but not a millisecond past the grace.
+    jest.advanceTimersByTime(1999);
+    expect((await cache.find('key-a'))?.name).toBe('A');
+    jest.advanceTimersByTime(1);
+    expect(await cache.find('key-a')).toBeNull();
+    expect((await cache.find('key-b'))?.name).toBe('A');
+  });
+
+  it('ends a previous key at its grace while the store cannot be reached', async () => {
+    const store = fakeIntegrations();
+    store.put('key-a', 'A');
+    const cache = new ApiKeyCache(store.model);
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    store.roll('key-a', 'key-b', new Date(Date.now() + 60_000));
+    await cache.find('key-a');
+    await cache.find('key-b');
+    store.failing(
+      Object.assign(new Error('Server selection timed out'), {
+        name: 'MongooseServerSelectionError',
+      }),
+    );
+    jest.advanceTimersByTime(API_KEY_CACHE_MAX_STALE_MS);
+    expect((await cache.find('key-a'))?.name).toBe('A');
+    await jest.runAllTimersAsync();
+    jest.advanceTimersByTime(60_000);
+    expect(await cache.find('key-a')).toBeNull();
+    expect((await cache.find('key-b'))?.name).toBe('A');
+    warn.mockRestore();
   });
 });

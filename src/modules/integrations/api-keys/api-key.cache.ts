@@ -18,6 +18,8 @@ export const API_KEY_CACHE_MAX_STALE_MS = 5_000;
 
 interface Lookup {
   integration: IntegrationView | null;
+  /** A previous key in its grace: it stops here, whatever the cache or the store's state. */
+  keyExpiresAt?: number;
   /** Until then it answers as is; after, it answers while a refresh is under way… */
   freshUntil: number;
   /** …until then, and no longer. */
@@ -49,6 +51,11 @@ export class ApiKeyCache {
     const hash = hashApiKey(apiKey);
     const cached = this.cache.get(hash);
     const now = Date.now();
+    if (cached?.keyExpiresAt !== undefined && now >= cached.keyExpiresAt) {
+      // Its grace is over: nothing can bring it back (a roll only ever replaces it).
+      this.cache.set(hash, { integration: null, freshUntil: Infinity, usableUntil: Infinity });
+      return null;
+    }
     if (!cached || (now >= cached.usableUntil && !this.storeUnreachable)) {
       try {
         return (await this.lookup(hash)).integration;
@@ -89,17 +96,30 @@ export class ApiKeyCache {
     const generation = this.generation;
     let doc;
     try {
-      doc = await this.integrations.findOne({ apiKeyHash: hash }).lean();
+      // The current key, or the previous one while its grace lasts (both fields are indexed).
+      doc = await this.integrations
+        .findOne({
+          $or: [
+            { apiKeyHash: hash },
+            { previousApiKeyHash: hash, previousApiKeyExpiresAt: { $gt: new Date() } },
+          ],
+        })
+        .lean();
     } catch (error) {
       if (isStoreUnavailable(error)) this.storeUnreachable = true;
       throw error;
     }
     this.storeUnreachable = false;
     const now = Date.now();
-    const lookup = {
+    const lookup: Lookup = {
       integration: doc ? toView(doc) : null,
       freshUntil: now + API_KEY_CACHE_TTL_MS,
       usableUntil: now + API_KEY_CACHE_MAX_STALE_MS,
+      ...(doc &&
+        doc.apiKeyHash !== hash &&
+        doc.previousApiKeyExpiresAt && {
+          keyExpiresAt: new Date(doc.previousApiKeyExpiresAt).getTime(),
+        }),
     };
     // A clear() while the query ran (a key changed here) must not be undone by its answer.
     if (generation === this.generation) this.cache.set(hash, lookup);

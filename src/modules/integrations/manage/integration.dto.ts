@@ -10,6 +10,14 @@ import {
 } from 'class-validator';
 import { MinProperties } from '../../../common/validation';
 import { INTEGRATION_SERVICES, IntegrationService } from '../integration.schema';
+import {
+  AllowedActionsPatchProperty,
+  AllowedActionsProperty,
+  InboundPolicyResponseFields,
+  RateLimitDto,
+  RateLimitPatchProperty,
+  RateLimitProperty,
+} from './inbound-policy.dto';
 
 export class CreateIntegrationDto {
   @ApiProperty({ enum: INTEGRATION_SERVICES, example: 'custom' })
@@ -34,6 +42,9 @@ export class CreateIntegrationDto {
   @IsOptional()
   @IsObject()
   settings?: Record<string, unknown>;
+
+  @AllowedActionsProperty() allowedActions?: string[];
+  @RateLimitProperty() rateLimit?: RateLimitDto;
 }
 
 @MinProperties(1)
@@ -54,9 +65,12 @@ export class UpdateIntegrationDto {
   @IsOptional()
   @IsObject()
   settings?: Record<string, unknown>;
+
+  @AllowedActionsPatchProperty() allowedActions?: string[] | null;
+  @RateLimitPatchProperty() rateLimit?: RateLimitDto | null;
 }
 
-export class IntegrationResponse {
+export class IntegrationResponse extends InboundPolicyResponseFields {
   @ApiProperty({ example: '665f1c2e9a1b2c3d4e5f6a7b' }) id: string;
   @ApiProperty({ enum: INTEGRATION_SERVICES }) service: IntegrationService;
   @ApiProperty() name: string;

@@ -1,12 +1,14 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, UseGuards } from '@nestjs/common';
 import {
   ApiBearerAuth,
+  ApiBody,
   ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
 import { ApiProblemResponses } from '../../../common/http';
+import { Env } from '../../../config/env';
 import { ManagementAuthGuard } from '../auth/management-auth.guard';
 import { ManagementPrincipal } from '../auth/management-token.service';
 import { Principal } from '../auth/principal.decorator';
@@ -18,6 +20,8 @@ import {
   UpdateIntegrationDto,
 } from './integration.dto';
 import { IntegrationsService } from './integrations.service';
+import { RegenerateKeyDto } from './inbound-policy.dto';
+import { presentInboundPolicy } from './present-inbound-policy';
 
 @ApiTags('Management: integrations')
 @ApiBearerAuth('managementToken')
@@ -25,7 +29,10 @@ import { IntegrationsService } from './integrations.service';
 @UseGuards(ManagementAuthGuard)
 @Controller('v1/integrations')
 export class IntegrationsController {
-  constructor(private readonly integrations: IntegrationsService) {}
+  constructor(
+    private readonly integrations: IntegrationsService,
+    private readonly env: Env,
+  ) {}
 
   @Post()
   @ApiOperation({ summary: 'Create an integration; the response carries its API key, once' })
@@ -66,11 +73,26 @@ export class IntegrationsController {
 
   @Post(':id/regenerate-key')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Issue a new API key; the old one stops working at once' })
+  @ApiOperation({
+    summary: 'Issue a new API key; the old one stops at once, or after graceSeconds',
+    description:
+      'The body is optional. With `graceSeconds` (up to 86,400) the current key keeps working ' +
+      'beside the new one until `previousApiKey.expiresAt`, so a source can switch keys without ' +
+      'dropping messages; without it (or 0) the current key stops working at once.',
+  })
+  @ApiBody({ type: RegenerateKeyDto, required: false })
   @ApiOkResponse({ type: IntegrationWithKeyResponse })
-  @ApiProblemResponses(404)
-  async regenerateKey(@Principal() principal: ManagementPrincipal, @Param('id') id: string) {
-    const { integration, apiKey } = await this.integrations.regenerateKey(principal.accountId, id);
+  @ApiProblemResponses(400, 404, 409)
+  async regenerateKey(
+    @Principal() principal: ManagementPrincipal,
+    @Param('id') id: string,
+    @Body() dto: RegenerateKeyDto,
+  ) {
+    const { integration, apiKey } = await this.integrations.regenerateKey(
+      principal.accountId,
+      id,
+      dto.graceSeconds,
+    );
     return { ...this.render(integration), apiKey };
   }
 
@@ -81,6 +103,7 @@ export class IntegrationsController {
       name: integration.name,
       enabled: integration.enabled,
       apiKeyPrefix: integration.apiKeyPrefix,
+      ...presentInboundPolicy(integration, this.env),
       settings: this.integrations.present(integration),
       createdAt: integration.createdAt,
       updatedAt: integration.updatedAt,

@@ -90,8 +90,11 @@ export const api = {
   createIntegration: (body) => call('/v1/integrations', { method: 'POST', body }),
   updateIntegration: (id, body) =>
     call(`/v1/integrations/${encodeURIComponent(id)}`, { method: 'PATCH', body }),
-  regenerateKey: (id) =>
-    call(`/v1/integrations/${encodeURIComponent(id)}/regenerate-key`, { method: 'POST' }),
+  regenerateKey: (id, graceSeconds = 0) =>
+    call(`/v1/integrations/${encodeURIComponent(id)}/regenerate-key`, {
+      method: 'POST',
+      body: { graceSeconds },
+    }),
   stats: (window) => call(`/v1/integrations/events/stats?window=${encodeURIComponent(window)}`),
   actions: () => request('/dashboard/actions.json', { token: undefined }),
   events: (filter) => call('/v1/integrations/events/filter', { method: 'POST', body: filter }),

@@ -4,12 +4,22 @@ import { api } from '../api.js';
 import { formatTime } from '../format.js';
 import { CopyButton, ProblemMessage } from '../components.js';
 import { hrefFor } from '../router.js';
+import {
+  GraceChoice,
+  PolicyFields,
+  policyBody,
+  policyForm,
+  PolicySummary,
+  PreviousKey,
+  useInboundActions,
+} from './inbound-policy.js';
 
 export function IntegrationsView() {
   const [integrations, setIntegrations] = useState(null);
   const [error, setError] = useState(null);
   // The API key is in the create / regenerate response only: show it once, here.
   const [newKey, setNewKey] = useState(null);
+  const actions = useInboundActions();
 
   const load = () =>
     api
@@ -27,6 +37,7 @@ export function IntegrationsView() {
       service: integration.service,
       apiKey: integration.apiKey,
       settings: integration.settings,
+      previousApiKey: integration.previousApiKey,
       how,
     });
     void load();
@@ -36,7 +47,10 @@ export function IntegrationsView() {
     <h1>Integrations</h1>
     ${newKey && html`<${NewKeyNotice} notice=${newKey} onDismiss=${() => setNewKey(null)} />`}
     <${ProblemMessage} error=${error} />
-    <${CreateIntegration} onCreated=${(created) => keyShown(created, 'created')} />
+    <${CreateIntegration}
+      actions=${actions}
+      onCreated=${(created) => keyShown(created, 'created')}
+    />
     ${
       integrations === null
         ? html`<p class="muted">Loading…</p>`
@@ -67,6 +81,7 @@ export function IntegrationsView() {
                     html`<${IntegrationRow}
                       key=${integration.id}
                       integration=${integration}
+                      actions=${actions}
                       onChanged=${load}
                       onKey=${(updated) => keyShown(updated, 'regenerated')}
                     />`,
@@ -104,7 +119,12 @@ function NewKeyNotice({ notice, onDismiss }) {
         ${notice.how === 'created' ? 'created' : 'regenerated'}.</strong
       >
       It is shown only now: store it somewhere safe.
-      ${notice.how === 'regenerated' && ' The previous key has stopped working.'}
+      ${
+        notice.how === 'regenerated' &&
+        (notice.previousApiKey
+          ? ` The previous key keeps working until ${formatTime(notice.previousApiKey.expiresAt, { ms: false })}.`
+          : ' The previous key has stopped working.')
+      }
     </p>
     <p class="key-line">
       <code id="new-api-key" spellcheck=${false}>${notice.apiKey}</code>
@@ -114,8 +134,9 @@ function NewKeyNotice({ notice, onDismiss }) {
   </div>`;
 }
 
-function CreateIntegration({ onCreated }) {
+function CreateIntegration({ onCreated, actions }) {
   const [form, setForm] = useState({ name: '', service: 'custom', enabled: true, settings: '' });
+  const [policy, setPolicy] = useState(policyForm(null));
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
   const set = (field) => (e) =>
@@ -145,8 +166,10 @@ function CreateIntegration({ onCreated }) {
         service: form.service,
         enabled: form.enabled,
         ...(settings !== undefined && { settings }),
+        ...(form.service === 'custom' && policyBody(policy, actions)),
       });
       setForm({ name: '', service: 'custom', enabled: true, settings: '' });
+      setPolicy(policyForm(null));
       onCreated(created);
     } catch (failure) {
       setError(failure);
@@ -175,6 +198,15 @@ function CreateIntegration({ onCreated }) {
       >
     </div>
     ${
+      form.service === 'custom' &&
+      html`<${PolicyFields}
+        form=${policy}
+        onChange=${setPolicy}
+        actions=${actions}
+        idPrefix="create"
+      />`
+    }
+    ${
       form.service !== 'custom' &&
       html`<label
         >Settings (JSON)
@@ -192,9 +224,11 @@ function CreateIntegration({ onCreated }) {
   </form>`;
 }
 
-function IntegrationRow({ integration, onChanged, onKey }) {
+function IntegrationRow({ integration, actions, onChanged, onKey }) {
   const [error, setError] = useState(null);
   const [confirming, setConfirming] = useState(false);
+  const [graceSeconds, setGraceSeconds] = useState(0);
+  const [editing, setEditing] = useState(null);
   const [busy, setBusy] = useState(false);
 
   const run = async (action) => {
@@ -216,63 +250,117 @@ function IntegrationRow({ integration, onChanged, onKey }) {
   const regenerate = () =>
     run(async () => {
       setConfirming(false);
-      onKey(await api.regenerateKey(integration.id));
+      onKey(await api.regenerateKey(integration.id, graceSeconds));
+      setGraceSeconds(0);
     });
+  const savePolicy = (event) => {
+    event.preventDefault();
+    return run(async () => {
+      await api.updateIntegration(integration.id, policyBody(editing, actions, { patch: true }));
+      setEditing(null);
+      await onChanged();
+    });
+  };
 
   const usesInboundKey = integration.service === 'custom';
   return html`<tr data-integration-id=${integration.id}>
-    <td>
-      <strong>${integration.name}</strong>
-      <div class="muted small mono">${integration.id}</div>
-      <${ProblemMessage} error=${error} />
-    </td>
-    <td data-label="Service">${integration.service}</td>
-    <td data-label="Key">
-      ${
-        // Only custom integrations have an inbound key; Avasam signs its webhooks instead.
-        usesInboundKey
-          ? html`<code>${integration.apiKeyPrefix}</code>`
-          : html`<span class="muted small">none (signed webhooks)</span>`
-      }
-    </td>
-    <td>
-      <span class=${`badge ${integration.enabled ? 'enabled' : 'disabled'}`}>
-        ${integration.enabled ? 'enabled' : 'disabled'}
-      </span>
-    </td>
-    <td class="small" data-label="Created">${formatTime(integration.createdAt, { ms: false })}</td>
-    <td>
-      <div class="actions">
-        <a href=${hrefFor('/events', { integrationId: integration.id })}>Events</a>
-        <button type="button" class="secondary small" disabled=${busy} onClick=${toggle}>
-          ${integration.enabled ? 'Disable' : 'Enable'}
-        </button>
+      <td>
+        <strong>${integration.name}</strong>
+        <div class="muted small mono">${integration.id}</div>
+        <${ProblemMessage} error=${error} />
+      </td>
+      <td data-label="Service">${integration.service}</td>
+      <td data-label="Key">
         ${
-          !usesInboundKey
-            ? null
-            : confirming
-              ? html`<span class="confirm">
-                  The current key stops working at once.
-                  <button type="button" class="danger small" disabled=${busy} onClick=${regenerate}>
-                    Regenerate
-                  </button>
-                  <button
+          // Only custom integrations have an inbound key; Avasam signs its webhooks instead.
+          usesInboundKey
+            ? html`<code>${integration.apiKeyPrefix}</code>
+                <${PreviousKey} previous=${integration.previousApiKey} />
+                <${PolicySummary} integration=${integration} actions=${actions} />`
+            : html`<span class="muted small">none (signed webhooks)</span>`
+        }
+      </td>
+      <td>
+        <span class=${`badge ${integration.enabled ? 'enabled' : 'disabled'}`}>
+          ${integration.enabled ? 'enabled' : 'disabled'}
+        </span>
+      </td>
+      <td class="small" data-label="Created">
+        ${formatTime(integration.createdAt, { ms: false })}
+      </td>
+      <td>
+        <div class="actions">
+          <a href=${hrefFor('/events', { integrationId: integration.id })}>Events</a>
+          <button type="button" class="secondary small" disabled=${busy} onClick=${toggle}>
+            ${integration.enabled ? 'Disable' : 'Enable'}
+          </button>
+          ${
+            !usesInboundKey
+              ? null
+              : confirming
+                ? html`<span class="confirm">
+                    <${GraceChoice}
+                      id=${`grace-${integration.id}`}
+                      value=${graceSeconds}
+                      onChange=${setGraceSeconds}
+                    />
+                    <button
+                      type="button"
+                      class="danger small"
+                      disabled=${busy}
+                      onClick=${regenerate}
+                    >
+                      Regenerate
+                    </button>
+                    <button
+                      type="button"
+                      class="secondary small"
+                      onClick=${() => setConfirming(false)}
+                    >
+                      Cancel
+                    </button>
+                  </span>`
+                : html`<button
                     type="button"
                     class="secondary small"
-                    onClick=${() => setConfirming(false)}
+                    onClick=${() => setConfirming(true)}
                   >
-                    Cancel
-                  </button>
-                </span>`
-              : html`<button
-                  type="button"
-                  class="secondary small"
-                  onClick=${() => setConfirming(true)}
-                >
-                  Regenerate key
-                </button>`
-        }
-      </div>
-    </td>
-  </tr>`;
+                    Regenerate key
+                  </button>`
+          }
+          ${
+            usesInboundKey &&
+            !editing &&
+            html`<button
+              type="button"
+              class="secondary small"
+              onClick=${() => setEditing(policyForm(integration))}
+            >
+              Access
+            </button>`
+          }
+        </div>
+      </td>
+    </tr>
+    ${
+      editing &&
+      html`<tr class="policy-row" data-policy-for=${integration.id}>
+        <td colspan="6">
+          <form class="policy-form" onSubmit=${savePolicy}>
+            <${PolicyFields}
+              form=${editing}
+              onChange=${setEditing}
+              actions=${actions}
+              idPrefix=${`edit-${integration.id}`}
+            />
+            <div class="actions">
+              <button type="submit" class="small" disabled=${busy}>Save access</button>
+              <button type="button" class="secondary small" onClick=${() => setEditing(null)}>
+                Cancel
+              </button>
+            </div>
+          </form>
+        </td>
+      </tr>`
+    }`;
 }
