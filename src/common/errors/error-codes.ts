@@ -17,6 +17,7 @@ export const ErrorCode = {
   IntegrationNotFound: 'INTEGRATION_NOT_FOUND',
   EventNotFound: 'EVENT_NOT_FOUND',
   EventNotRetryable: 'EVENT_NOT_RETRYABLE',
+  NotificationsNotConfigured: 'NOTIFICATIONS_NOT_CONFIGURED',
   QueueUnavailable: 'QUEUE_UNAVAILABLE',
   QueueOutcomeUnknown: 'QUEUE_OUTCOME_UNKNOWN',
   StoreUnavailable: 'STORE_UNAVAILABLE',
