@@ -4,8 +4,9 @@ import { api } from '../api.js';
 import { formatTime } from '../format.js';
 import { CopyButton, ProblemMessage } from '../components.js';
 import { hrefFor } from '../router.js';
+import { NotificationsSection } from './notifications.js';
 
-export function IntegrationsView() {
+export function IntegrationsView({ params = {} }) {
   const [integrations, setIntegrations] = useState(null);
   const [error, setError] = useState(null);
   // The API key is in the create / regenerate response only: show it once, here.
@@ -75,6 +76,7 @@ export function IntegrationsView() {
             </table>
           </div>`
     }
+    <${NotificationsSection} integrations=${integrations} integrationId=${params.notifications} />
   </main>`;
 }
 
@@ -244,6 +246,7 @@ function IntegrationRow({ integration, onChanged, onKey }) {
     <td>
       <div class="actions">
         <a href=${hrefFor('/events', { integrationId: integration.id })}>Events</a>
+        <a href=${hrefFor('/integrations', { notifications: integration.id })}>Notifications</a>
         <button type="button" class="secondary small" disabled=${busy} onClick=${toggle}>
           ${integration.enabled ? 'Disable' : 'Enable'}
         </button>
