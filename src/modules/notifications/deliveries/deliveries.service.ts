@@ -99,6 +99,15 @@ export class DeliveriesService {
     return docs.map(deliveryView);
   }
 
+  /** A delivery BullMQ failed without running it (stalled too often): listed as failed. */
+  async markFailed(data: DeliverJobData, attempts: number, maxAttempts: number, reason: string) {
+    await this.record(data, 'failed', attempts, maxAttempts, {
+      error: reason,
+      at: new Date(),
+      durationMs: 0,
+    });
+  }
+
   async deleteOlderThan(cutoff: Date): Promise<number> {
     const { deletedCount } = await this.deliveries.deleteMany({ createdAt: { $lt: cutoff } });
     return deletedCount;

@@ -47,6 +47,12 @@ export class NotificationProcessor extends DrainingWorkerHost {
     );
   }
 
+  protected override async failedWithoutRunning(job: Job, reason: string): Promise<void> {
+    if (job.name !== NotificationJob.Deliver) return;
+    const data = job.data as DeliverJobData;
+    await this.deliveries.markFailed(data, job.attemptsMade, job.opts.attempts ?? 1, reason);
+  }
+
   /** Deliveries are kept as long as events (EVENT_RETENTION_DAYS). */
   private async retention(): Promise<{ deleted: number }> {
     const cutoff = new Date(Date.now() - this.env.EVENT_RETENTION_DAYS * 24 * 3600 * 1000);
