@@ -304,6 +304,35 @@ describe('Failure notifications: Standard Webhooks deliveries and the sandbox re
     expect(got.every((d) => d.verified)).toBe(true);
   });
 
+  it("honours the receiver's Retry-After, and a DELETE meanwhile ends the delivery failed", async () => {
+    const integration = await subscribed();
+    await http(`${service.url}/sandbox/receiver/faults`, {
+      body: { status: 503, times: 1, retryAfterSeconds: 2 },
+    });
+    await failInventorySet();
+    const accepted = await api.send(integration.apiKey, SEED_EXAMPLES['inventory.set']);
+    await api.waitForStatus(accepted.body.messageId, 'failed');
+    const deliveryId = `msg_${accepted.body.messageId}_failed_0`;
+    const pending = await waitFor(
+      () => deliveries(integration.id),
+      (r) => r.body.items?.some((d: any) => d.id === deliveryId),
+      { what: 'the first attempt' },
+    );
+    const first = pending.body.items[0];
+    expect(first).toMatchObject({ status: 'pending', attempts: 1, lastResponse: { status: 503 } });
+    const waitMs = Date.parse(first.nextAttemptAt) - Date.parse(first.lastResponse.at);
+    expect(waitMs).toBeGreaterThanOrEqual(1900);
+
+    await http(base(integration.id), { method: 'DELETE', token: api.managementToken });
+    const delivery = await settledDelivery(integration.id, deliveryId);
+    expect(delivery).toMatchObject({
+      status: 'failed',
+      attempts: 2,
+      lastResponse: { error: 'notifications were turned off' },
+    });
+    expect(await received(integration.id)).toHaveLength(1);
+  });
+
   it('DELETE stops notifications and forgets the secret', async () => {
     const integration = await subscribed();
     const removed = await http(base(integration.id), {
@@ -320,4 +349,49 @@ describe('Failure notifications: Standard Webhooks deliveries and the sandbox re
     });
     expect([test.status, test.body.code]).toEqual([404, 'NOTIFICATIONS_NOT_CONFIGURED']);
   });
+});
+
+describe('Failure notifications with ROLE=api and ROLE=worker apart', () => {
+  let apiService: TestService;
+  let worker: TestService | undefined;
+
+  beforeAll(async () => {
+    apiService = await startTestService({ ROLE: 'api' });
+  });
+  afterAll(async () => {
+    await worker?.running.close();
+    await apiService?.close();
+  });
+
+  it('the API sends tests itself; the worker queues and sends the outcomes', async () => {
+    const api = await Api.forAccount(apiService, 'acc-notify-roles');
+    const { id, apiKey } = await api.newCustomIntegration();
+    const base = `${apiService.url}/v1/integrations/${id}/notifications`;
+    const url = `${apiService.url}/sandbox/receiver?integrationId=${id}`;
+    expect(
+      (await http(base, { method: 'PUT', token: api.managementToken, body: { url } })).status,
+    ).toBe(200);
+    const test = await http(`${base}/test`, { method: 'POST', token: api.managementToken });
+    expect(test.body).toMatchObject({ status: 'succeeded' });
+
+    await api.injectFault({ action: 'inventory.set', status: 422, times: 1 });
+    const accepted = await api.send(apiKey, SEED_EXAMPLES['inventory.set']);
+    worker = await startTestService({
+      ROLE: 'worker',
+      MONGODB_URI: apiService.env.MONGODB_URI,
+      REDIS_URL: apiService.env.REDIS_URL,
+      QUEUE_PREFIX: apiService.env.QUEUE_PREFIX,
+      AVVYR_API_URL: `${apiService.url}/sandbox/avvyr`,
+    });
+    await api.waitForStatus(accepted.body.messageId, 'failed');
+    const got = await waitFor(
+      async () => (await http(url)).body.deliveries as any[],
+      (list) => list.length === 2,
+      { what: 'the failure notification' },
+    );
+    expect(got.map((d) => [d.body.type, d.verified])).toEqual([
+      ['message.test', true],
+      ['message.failed', true],
+    ]);
+  }, 60_000);
 });
