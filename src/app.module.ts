@@ -19,6 +19,7 @@ import { StatsModule } from './modules/stats';
 import { WorkerOpsModule } from './modules/worker-ops';
 import { QueueBoardModule } from './modules/queue-board';
 import { OrderingModule } from './modules/ordering';
+import { NotificationsModule } from './modules/notifications';
 
 /** The whole service; `env.ROLE` decides whether queue processors run in this process. */
 @Module({})
@@ -58,6 +59,7 @@ export class AppModule {
         HealthModule,
         MetricsModule,
         StatsModule,
+        NotificationsModule.register({ worker: env.runsWorker }),
         ...(env.runsApi ? [] : [WorkerOpsModule]),
         ...(env.sandboxEnabled && env.runsApi ? [SandboxModule] : []),
         ...(env.runsApi ? [QueueBoardModule] : []),

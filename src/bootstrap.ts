@@ -21,6 +21,7 @@ import { setupOpenApi } from './docs/openapi';
 import { setupQueueBoard } from './modules/queue-board';
 import { setupDashboard } from './modules/dashboard';
 import { BATCH_ROUTE } from './modules/inbound/accept-batch/accept-batch.http.controller';
+import { RAW_BODY_ROUTE, RawBodyRequest } from './modules/sandbox';
 
 /** Inbound bodies above this are refused with 413 before they are parsed. */
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -95,7 +96,10 @@ export function configureHttp(app: NestFastifyApplication): void {
   fastify.addContentTypeParser(
     'application/json',
     { parseAs: 'string', bodyLimit: BODY_LIMIT_BYTES },
-    (_request, body, done) => {
+    (request, body, done) => {
+      // The sandbox receiver verifies signatures over the exact bytes sent.
+      if (request.url.startsWith(RAW_BODY_ROUTE))
+        (request as RawBodyRequest).rawBody = String(body);
       let parsed: unknown;
       try {
         parsed = secureJson.parse(body, undefined, {

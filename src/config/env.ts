@@ -176,6 +176,32 @@ export class Env {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
+  /** Failure notifications (README "Failure notifications"): attempts per delivery. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  NOTIFICATIONS_ATTEMPTS = 8;
+
+  /** First retry of a notification after this, doubling (never sooner than a Retry-After). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  NOTIFICATIONS_BACKOFF_MS = 10_000;
+
+  /** How long one delivery may take, connection to the last byte of the answer's head. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  NOTIFICATIONS_TIMEOUT_MS = 5000;
+
+  /** http:// and loopback / private addresses as notification URLs; on unless production. */
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  NOTIFICATIONS_ALLOW_HTTP?: boolean;
+
   get sandboxEnabled(): boolean {
     return this.SANDBOX ?? this.NODE_ENV !== 'production';
   }
@@ -187,6 +213,9 @@ export class Env {
   }
   get publicBaseUrl(): string {
     return (this.PUBLIC_BASE_URL ?? `http://localhost:${this.PORT}`).replace(/\/$/, '');
+  }
+  get notificationsAllowHttp(): boolean {
+    return this.NOTIFICATIONS_ALLOW_HTTP ?? this.NODE_ENV !== 'production';
   }
   get runsApi(): boolean {
     return this.ROLE !== 'worker';
@@ -207,7 +236,13 @@ export function loadEnv(raw: Record<string, string | undefined>): Env {
   // The local services move with LOCAL_REDIS_PORT / LOCAL_MONGO_PORT, and so does the app.
   picked.REDIS_URL ??= localRedisUrl(raw);
   picked.MONGODB_URI ??= `${localMongoBaseUri(raw)}avvyr_integrations`;
-  for (const optional of ['AVVYR_API_URL', 'AVASAM_API_URL', 'PUBLIC_BASE_URL', 'SANDBOX']) {
+  for (const optional of [
+    'AVVYR_API_URL',
+    'AVASAM_API_URL',
+    'PUBLIC_BASE_URL',
+    'SANDBOX',
+    'NOTIFICATIONS_ALLOW_HTTP',
+  ]) {
     if (raw[optional]) picked[optional] = raw[optional];
   }
   const env = plainToInstance(Env, picked, { exposeDefaultValues: true });

@@ -21,6 +21,7 @@ export const ErrorCode = {
   EventNotRetryable: 'EVENT_NOT_RETRYABLE',
   ReplayNotFound: 'REPLAY_NOT_FOUND',
   ReplayNotRunning: 'REPLAY_NOT_RUNNING',
+  NotificationsNotConfigured: 'NOTIFICATIONS_NOT_CONFIGURED',
   QueueUnavailable: 'QUEUE_UNAVAILABLE',
   QueueOutcomeUnknown: 'QUEUE_OUTCOME_UNKNOWN',
   StoreUnavailable: 'STORE_UNAVAILABLE',

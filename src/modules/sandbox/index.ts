@@ -1,1 +1,3 @@
 export { SandboxModule } from './sandbox.module';
+export { RAW_BODY_ROUTE } from './receiver/receiver.controller';
+export type { RawBodyRequest } from './receiver/receiver.controller';

@@ -6,10 +6,28 @@ import { AvasamTestButton } from './avasam/avasam-test-button';
 import { AvvyrSandboxBackend } from './avvyr/avvyr-sandbox.backend';
 import { AvvyrSandboxController } from './avvyr/avvyr-sandbox.controller';
 import { AvvyrSandboxState } from './avvyr/avvyr-sandbox.state';
+import { IntegrationsModule } from '../integrations';
+import { ReceiverController } from './receiver/receiver.controller';
+import { ReceiverState } from './receiver/receiver.state';
 
-/** Local stand-ins for the Avvyr backend and the Avasam API, over real HTTP; off in production. */
+/**
+ * Local stand-ins for the Avvyr backend and the Avasam API, and a notification receiver, over
+ * real HTTP; off in production.
+ */
 @Module({
-  controllers: [AvvyrSandboxController, AvasamSandboxApiController, AvasamSandboxController],
-  providers: [AvvyrSandboxState, AvvyrSandboxBackend, AvasamSandboxState, AvasamTestButton],
+  imports: [IntegrationsModule],
+  controllers: [
+    AvvyrSandboxController,
+    AvasamSandboxApiController,
+    AvasamSandboxController,
+    ReceiverController,
+  ],
+  providers: [
+    AvvyrSandboxState,
+    AvvyrSandboxBackend,
+    AvasamSandboxState,
+    AvasamTestButton,
+    ReceiverState,
+  ],
 })
 export class SandboxModule {}

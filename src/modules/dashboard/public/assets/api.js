@@ -85,6 +85,17 @@ async function call(path, options) {
   }
 }
 
+const notifications = (id, rest = '') =>
+  `/v1/integrations/${encodeURIComponent(id)}/notifications${rest}`;
+const notificationsApi = {
+  notificationSettings: (id) => call(notifications(id)),
+  putNotificationSettings: (id, body) => call(notifications(id), { method: 'PUT', body }),
+  deleteNotificationSettings: (id) => call(notifications(id), { method: 'DELETE' }),
+  rotateNotificationSecret: (id) => call(notifications(id, '/rotate-secret'), { method: 'POST' }),
+  testNotification: (id) => call(notifications(id, '/test'), { method: 'POST' }),
+  notificationDeliveries: (id) => call(notifications(id, '/deliveries?limit=10')),
+};
+
 export const api = {
   integrations: () => call('/v1/integrations'),
   createIntegration: (body) => call('/v1/integrations', { method: 'POST', body }),
@@ -107,4 +118,5 @@ export const api = {
   replay: (replayId) => call(`/v1/integrations/events/retries/${encodeURIComponent(replayId)}`),
   cancelReplay: (replayId) =>
     call(`/v1/integrations/events/retries/${encodeURIComponent(replayId)}`, { method: 'DELETE' }),
+  ...notificationsApi,
 };

@@ -38,7 +38,7 @@ function page({ path, params }) {
   const eventPage = /^\/events\/(.+)$/.exec(path);
   if (eventPage) return html`<${EventDetailView} messageId=${decodeURIComponent(eventPage[1])} />`;
   if (path === '/events') return html`<${EventsView} params=${params} />`;
-  if (path === '/integrations') return html`<${IntegrationsView} />`;
+  if (path === '/integrations') return html`<${IntegrationsView} params=${params} />`;
   return html`<${OverviewView} params=${params} />`;
 }
 

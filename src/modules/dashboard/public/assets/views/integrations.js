@@ -13,8 +13,9 @@ import {
   PreviousKey,
   useInboundActions,
 } from './inbound-policy.js';
+import { NotificationsSection } from './notifications.js';
 
-export function IntegrationsView() {
+export function IntegrationsView({ params = {} }) {
   const [integrations, setIntegrations] = useState(null);
   const [error, setError] = useState(null);
   // The API key is in the create / regenerate response only: show it once, here.
@@ -90,6 +91,7 @@ export function IntegrationsView() {
             </table>
           </div>`
     }
+    <${NotificationsSection} integrations=${integrations} integrationId=${params.notifications} />
   </main>`;
 }
 
@@ -291,6 +293,7 @@ function IntegrationRow({ integration, actions, onChanged, onKey }) {
       <td>
         <div class="actions">
           <a href=${hrefFor('/events', { integrationId: integration.id })}>Events</a>
+          <a href=${hrefFor('/integrations', { notifications: integration.id })}>Notifications</a>
           <button type="button" class="secondary small" disabled=${busy} onClick=${toggle}>
             ${integration.enabled ? 'Disable' : 'Enable'}
           </button>
