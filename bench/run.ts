@@ -21,6 +21,7 @@ import { ProcessingResult, runProcessing } from './scenarios/processing';
 import { BatchResult, runBatch } from './scenarios/batch';
 import type { KeySpread } from './lib/payloads';
 import { GrowthResult, runGrowth } from './scenarios/growth';
+import { queuePrefix } from '../src/config/redis';
 
 interface Results {
   ingest?: IngestResult;
@@ -161,7 +162,10 @@ async function ingestAndLatency(
       QUEUE_NAME: INBOUND_QUEUE,
     },
   );
-  const ourQueue = redis.queue(service.env.QUEUE_PREFIX, INBOUND_QUEUE);
+  const ourQueue = redis.queue(
+    queuePrefix({ QUEUE_PREFIX: service.env.QUEUE_PREFIX }),
+    INBOUND_QUEUE,
+  );
   const baselineQueue = redis.queue(baselinePrefix, INBOUND_QUEUE);
   try {
     await baseline.waitUntil(() => answersHttp(`http://127.0.0.1:${port}/`));
