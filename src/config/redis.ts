@@ -83,6 +83,8 @@ export function createRedis(
     // A killed primary: its slots answer again once a replica is promoted (cluster-node-timeout).
     retryDelayOnFailover: 200,
     retryDelayOnClusterDown: 200,
+    // A busy machine answers CLUSTER SLOTS slowly; the 1 s default then fails start-ups.
+    slotsRefreshTimeout: 3000,
     // Nodes do not reconnect by themselves: the cluster client reconnects and re-reads slots.
     redisOptions: { ...topology.options, ...perNode },
   };

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Env } from '../../config/env';
-import { createRedis, dataNodes, RedisClient } from '../../config/redis';
+import IORedis from 'ioredis';
+import { createRedis, isCluster, RedisClient } from '../../config/redis';
 import { closeRedis } from './close-redis';
 
 /**
@@ -23,7 +24,7 @@ export class RedisPolicyCheck implements OnModuleInit {
     try {
       await redis.connect();
       const refused: string[] = [];
-      for (const node of dataNodes(redis, 'all')) {
+      for (const node of await everyNode(redis)) {
         const where = `${node.options.host}:${node.options.port}`;
         const reply = (await node.config('GET', 'maxmemory-policy').catch((error: Error) => {
           this.logger.warn(
@@ -33,6 +34,7 @@ export class RedisPolicyCheck implements OnModuleInit {
         })) as string[] | null;
         const policy = reply?.[1];
         if (policy && policy !== 'noeviction') refused.push(`${where} has "${policy}"`);
+        if (node !== redis) node.disconnect();
       }
       if (refused.length) {
         throw new Error(
@@ -43,4 +45,19 @@ export class RedisPolicyCheck implements OnModuleInit {
       await closeRedis(redis);
     }
   }
+}
+
+/** The client itself, or a connection of its own to each node of a cluster (replicas too). */
+async function everyNode(redis: RedisClient): Promise<IORedis[]> {
+  if (!isCluster(redis)) return [redis];
+  const lines = String(await redis.cluster('NODES'))
+    .trim()
+    .split('\n');
+  return lines
+    .filter((line) => !/\b(fail|noaddr|handshake)\b/.test(line.split(' ')[2] ?? ''))
+    .map((line) => {
+      const [host, port] = line.split(' ')[1].split('@')[0].split(':');
+      const options = redis.options.redisOptions ?? {};
+      return new IORedis({ ...options, host, port: Number(port), maxRetriesPerRequest: 1 });
+    });
 }
