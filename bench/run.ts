@@ -21,7 +21,7 @@ import { ProcessingResult, runProcessing } from './scenarios/processing';
 import { BatchResult, runBatch } from './scenarios/batch';
 import type { KeySpread } from './lib/payloads';
 import { GrowthResult, runGrowth } from './scenarios/growth';
-import { queuePrefix } from '../src/config/redis';
+import { compareRedis } from './lib/redis-compare';
 
 interface Results {
   ingest?: IngestResult;
@@ -36,6 +36,7 @@ interface Results {
 
 async function main(): Promise<void> {
   const config = loadConfig(process.argv.slice(2), process.env);
+  if (config.redis === 'cluster') return compareRedis(config, process.argv.slice(2));
   const run = config.smoke ? `smoke-${randomBytes(3).toString('hex')}` : '';
   const names: BenchNames = {
     database: run ? `avvyr_bench_${run.replace('-', '_')}` : 'avvyr_bench',
@@ -50,7 +51,7 @@ async function main(): Promise<void> {
     database: `${names.database}_backend`,
     queuePrefix: `${names.queuePrefix}-backend`,
   };
-  const redis = new BenchRedis(config.redisUrl);
+  const redis = new BenchRedis(config.redisUrl, config.redisClusterNodes);
   const started = new Date();
   const allPrefixes = [
     names.queuePrefix,
@@ -162,10 +163,7 @@ async function ingestAndLatency(
       QUEUE_NAME: INBOUND_QUEUE,
     },
   );
-  const ourQueue = redis.queue(
-    queuePrefix({ QUEUE_PREFIX: service.env.QUEUE_PREFIX }),
-    INBOUND_QUEUE,
-  );
+  const ourQueue = redis.queue(service.env.QUEUE_PREFIX, INBOUND_QUEUE);
   const baselineQueue = redis.queue(baselinePrefix, INBOUND_QUEUE);
   try {
     await baseline.waitUntil(() => answersHttp(`http://127.0.0.1:${port}/`));

@@ -8,7 +8,6 @@ import { BENCH_ACCOUNT, BenchService } from '../lib/service';
 import { BenchRedis, pendingJobs, withMongo } from '../lib/stores';
 import { ratio, round } from '../lib/stats';
 import { log } from './ingest';
-import { queuePrefix } from '../../src/config/redis';
 
 export interface ProcessingRun {
   messages: number;
@@ -50,10 +49,7 @@ export async function runProcessing(
   const naiveBefore = await countSucceeded(service, 'naive_events', {});
   log(`processing: ${orderIds.length} sandbox orders created; accepting ${n} messages`);
 
-  const ourQueue = redis.queue(
-    queuePrefix({ QUEUE_PREFIX: service.env.QUEUE_PREFIX }),
-    INBOUND_QUEUE,
-  );
+  const ourQueue = redis.queue(service.env.QUEUE_PREFIX, INBOUND_QUEUE);
   await ourQueue.pause();
   const acceptStart = Date.now();
   await mapPool(messages, SENDERS, (body) => accept(service, body));
