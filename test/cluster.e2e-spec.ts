@@ -7,7 +7,7 @@ import IORedis, { Cluster } from 'ioredis';
 import { createRedis, queuePrefix } from '../src/config/redis';
 import { Api } from './support/api';
 import { AvasamWorld, iso } from './support/avasam';
-import { waitFor } from './support/http';
+import { http, waitFor } from './support/http';
 import { ServiceProcess } from './support/service-process';
 import { startTestService, TestService } from './support/test-service';
 import { startWorkerFor } from './support/worker-process';
@@ -158,6 +158,39 @@ describe('Redis Cluster: 2 APIs and 2 workers on 3 primaries + 3 replicas', () =
     const event = await api.waitForStatus(messageId, 'succeeded', 30_000);
     expect(event.result).toMatchObject({ applied: 1, acknowledged: true });
     expect((await api.sandboxState()).inventory['CL-AVA-1']).toEqual({ 'wh-cluster': 12 });
+  }, 60_000);
+
+  it('counts each account on the node of its own hash tag (one stats pipeline per account)', async () => {
+    // Two accounts whose counters live on different primaries, counted in the same flushes.
+    const primaryOf = (account: string) => admin.slots[calculateSlot(`{${account}}`)][0];
+    const accounts = ['acc-cl-stats-0'];
+    for (let i = 1; accounts.length < 2; i++) {
+      const candidate = `acc-cl-stats-${i}`;
+      if (primaryOf(candidate) !== primaryOf(accounts[0])) accounts.push(candidate);
+    }
+    const apis = await Promise.all(accounts.map((account) => Api.forAccount(service, account)));
+    const keys = await Promise.all(apis.map((a) => a.newCustomIntegration()));
+    const sent = await Promise.all(
+      [0, 1, 2].flatMap((i) =>
+        apis.map(async (a, n) => ({
+          a,
+          answer: await a.send(keys[n].apiKey, set(`CL-ST-${i}`, i)),
+        })),
+      ),
+    );
+    expect(sent.map(({ answer }) => answer.status)).toEqual(Array(6).fill(202));
+    for (const { a, answer } of sent)
+      await a.waitForStatus(answer.body.messageId, 'succeeded', 30_000);
+    for (const a of apis) {
+      await waitFor(
+        () =>
+          http(`${service.url}/v1/integrations/events/stats?window=1h`, {
+            token: a.managementToken,
+          }),
+        (r) => r.status === 200 && r.body.totals.received === 3 && r.body.totals.succeeded === 3,
+        { what: 'the stats of each account' },
+      );
+    }
   }, 60_000);
 
   it('kill -9 of the queues’ primary: its replica takes over and no 202 is lost', async () => {
