@@ -19,6 +19,10 @@ export interface BenchConfig {
   growth: { small: number; large: number; samples: number; timeBudgetSec: number };
   mongoBaseUri: string;
   redisUrl: string;
+  /** `cluster`: the scenarios run on single-node Redis, then on the local cluster, with ratios. */
+  redis: 'single' | 'cluster';
+  /** Set for the cluster pass (by `--redis=cluster`): the nodes of the local Redis Cluster. */
+  redisClusterNodes?: string;
 }
 
 const RESULTS = join(__dirname, 'results');
@@ -67,6 +71,8 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): BenchConfig 
     },
     mongoBaseUri: mongoBaseUriOf(env),
     redisUrl: redisUrlOf(env),
+    redis: flags.get('redis') === 'cluster' ? 'cluster' : 'single',
+    redisClusterNodes: env.REDIS_CLUSTER_NODES || undefined,
   };
 }
 

@@ -21,6 +21,7 @@ import { ProcessingResult, runProcessing } from './scenarios/processing';
 import { BatchResult, runBatch } from './scenarios/batch';
 import type { KeySpread } from './lib/payloads';
 import { GrowthResult, runGrowth } from './scenarios/growth';
+import { compareRedis } from './lib/redis-compare';
 
 interface Results {
   ingest?: IngestResult;
@@ -35,6 +36,7 @@ interface Results {
 
 async function main(): Promise<void> {
   const config = loadConfig(process.argv.slice(2), process.env);
+  if (config.redis === 'cluster') return compareRedis(config, process.argv.slice(2));
   const run = config.smoke ? `smoke-${randomBytes(3).toString('hex')}` : '';
   const names: BenchNames = {
     database: run ? `avvyr_bench_${run.replace('-', '_')}` : 'avvyr_bench',
@@ -49,7 +51,7 @@ async function main(): Promise<void> {
     database: `${names.database}_backend`,
     queuePrefix: `${names.queuePrefix}-backend`,
   };
-  const redis = new BenchRedis(config.redisUrl);
+  const redis = new BenchRedis(config.redisUrl, config.redisClusterNodes);
   const started = new Date();
   const allPrefixes = [
     names.queuePrefix,

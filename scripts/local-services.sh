@@ -8,6 +8,9 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 state="$root/.local"
 tools="${AVVYR_TOOLS_DIR:-$HOME/.cache/avvyr-integrations/bin}"
 redis_port="${LOCAL_REDIS_PORT:-6380}"
+# The local Redis Cluster (`cluster`): 6 nodes on this port and the 5 after it.
+cluster_port="${LOCAL_REDIS_CLUSTER_PORT:-7380}"
+cluster_node_timeout="${LOCAL_REDIS_CLUSTER_NODE_TIMEOUT:-2000}"
 mongo_port="${LOCAL_MONGO_PORT:-27018}"
 ferretdb_version="v1.24.2"
 
@@ -102,6 +105,62 @@ stop_pid() {
   rm -f "$file"
 }
 
+cluster_ports() { seq "$cluster_port" $((cluster_port + 5)); }
+cluster_nodes() { cluster_ports | sed 's/^/127.0.0.1:/' | paste -sd, -; }
+cluster_info() { redis-cli -p "$cluster_port" cluster info 2>/dev/null | tr -d '\r'; }
+cluster_healthy() {
+  local info
+  info="$(cluster_info)"
+  grep -q '^cluster_state:ok' <<<"$info" && grep -q '^cluster_known_nodes:6' <<<"$info" &&
+    grep -q '^cluster_size:3' <<<"$info"
+}
+
+# 3 primaries + 3 replicas on loopback, AOF on, noeviction. Idempotent: a healthy cluster is
+# reused, a stopped node is started again (it rejoins from its nodes.conf), fresh nodes are
+# joined into a cluster. Prints REDIS_CLUSTER_NODES=… on stdout.
+cluster_up() {
+  command -v redis-server >/dev/null || apt_install redis-server
+  local port dir started=0
+  for port in $(cluster_ports); do
+    port_open "$port" && continue
+    dir="$state/redis-cluster/$port"
+    mkdir -p "$dir"
+    redis-server --bind 127.0.0.1 --port "$port" --dir "$dir" \
+      --cluster-enabled yes --cluster-config-file nodes.conf \
+      --cluster-node-timeout "$cluster_node_timeout" \
+      --appendonly yes --appendfsync always --save '' --maxmemory-policy noeviction \
+      --daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log"
+    started=$((started + 1))
+  done
+  for port in $(cluster_ports); do wait_port "$port" "redis-cluster/$port/redis"; done
+  if ! grep -q '^cluster_known_nodes:6' <<<"$(cluster_info)"; then
+    log "creating the cluster on 127.0.0.1:$cluster_port-$((cluster_port + 5))"
+    # shellcheck disable=SC2046
+    redis-cli --cluster create $(cluster_ports | sed 's/^/127.0.0.1:/') \
+      --cluster-replicas 1 --cluster-yes >"$state/redis-cluster/create.log" 2>&1 ||
+      { tail -n 20 "$state/redis-cluster/create.log" >&2; exit 1; }
+  fi
+  for _ in $(seq 1 150); do cluster_healthy && break; sleep 0.2; done
+  cluster_healthy || { log "the cluster is not healthy:"; cluster_info >&2; exit 1; }
+  if [ "$started" = 0 ]; then log "redis cluster already on 127.0.0.1:$cluster_port-$((cluster_port + 5))"
+  else log "redis cluster on 127.0.0.1:$cluster_port-$((cluster_port + 5)) ($started node(s) started)"; fi
+  echo "REDIS_CLUSTER_NODES=$(cluster_nodes)"
+}
+
+# Stops the cluster's nodes and forgets it (data and nodes.conf), so the next `cluster` is fresh.
+cluster_down() {
+  local port pidfile pid
+  for port in $(cluster_ports); do
+    pidfile="$state/redis-cluster/$port/redis.pid"
+    [ -f "$pidfile" ] || continue
+    pid="$(cat "$pidfile")"
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  done
+  for port in $(cluster_ports); do rm -rf "$state/redis-cluster/$port"; done
+  log "redis cluster on 127.0.0.1:$cluster_port-$((cluster_port + 5)) stopped"
+}
+
 mkdir -p "$state"
 case "${1:-up}" in
   up) redis_up; mongo_up ;;
@@ -111,5 +170,7 @@ case "${1:-up}" in
     log "stopped" ;;
   redis-down) stop_pid redis ;;
   redis-up) redis_up ;;
-  *) echo "usage: $0 up|down|redis-up|redis-down" >&2; exit 2 ;;
+  cluster) cluster_up ;;
+  cluster-down) cluster_down ;;
+  *) echo "usage: $0 up|down|redis-up|redis-down|cluster|cluster-down" >&2; exit 2 ;;
 esac

@@ -5,6 +5,8 @@ import { MongooseModule } from '@nestjs/mongoose';
 import { AppConfigModule } from './config/app-config.module';
 import { Env } from './config/env';
 import { RedisPolicyCheck } from './common/queue/redis-policy.check';
+import { SharedBullConnection } from './common/queue/shared-bull-connection';
+import { bullConnection, queuePrefix } from './config/redis';
 import { STORE_SELECTION_TIMEOUT_MS } from './common/errors';
 import { AvasamModule } from './modules/avasam';
 import { AvvyrModule } from './modules/avvyr';
@@ -25,7 +27,7 @@ import { NotificationsModule } from './modules/notifications';
 @Module({})
 export class AppModule {
   static forRoot(env: Env): DynamicModule {
-    const redis = new URL(env.REDIS_URL);
+    const connection = bullConnection(env);
     return {
       module: AppModule,
       imports: [
@@ -36,18 +38,7 @@ export class AppModule {
           // A stopped store is a fast 503 STORE_UNAVAILABLE, never a request hanging on it.
           serverSelectionTimeoutMS: STORE_SELECTION_TIMEOUT_MS,
         }),
-        BullModule.forRoot({
-          prefix: env.QUEUE_PREFIX,
-          connection: {
-            host: redis.hostname,
-            port: Number(redis.port || 6379),
-            username: redis.username || undefined,
-            password: redis.password ? decodeURIComponent(redis.password) : undefined,
-            db: redis.pathname.length > 1 ? Number(redis.pathname.slice(1)) : undefined,
-            tls: redis.protocol === 'rediss:' ? {} : undefined,
-            maxRetriesPerRequest: null,
-          },
-        }),
+        BullModule.forRoot({ prefix: queuePrefix(env), connection }),
         OrderingModule,
         IntegrationsModule,
         EventsModule,
@@ -64,7 +55,10 @@ export class AppModule {
         ...(env.sandboxEnabled && env.runsApi ? [SandboxModule] : []),
         ...(env.runsApi ? [QueueBoardModule] : []),
       ],
-      providers: [RedisPolicyCheck],
+      providers: [
+        RedisPolicyCheck,
+        { provide: SharedBullConnection, useValue: new SharedBullConnection(connection) },
+      ],
     };
   }
 }

@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import IORedis from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import { loadEnv } from '../src/config/env';
+import { Env, loadEnv } from '../src/config/env';
+import { queuePrefix } from '../src/config/redis';
 import { newMessageContext } from '../src/common/context';
 import { MessageSources } from '../src/modules/events/retry/message-sources';
 import { InboundQueueService } from '../src/modules/inbound/inbound-queue.service';
@@ -18,6 +19,7 @@ describe('Single messages accepted in the same turn share one transaction', () =
   let redis: PrivateRedis;
   let client: IORedis;
   let queue: InboundQueueService;
+  let env: Env;
 
   beforeAll(async () => {
     // The queue logs the refused transaction of the third test: expected, not worth printing.
@@ -25,7 +27,7 @@ describe('Single messages accepted in the same turn share one transaction', () =
     redis = await PrivateRedis.start();
     client = new IORedis(redis.url);
     client.on('error', () => undefined); // the third test stops Redis on purpose
-    const env = loadEnv({ ...process.env, REDIS_URL: redis.url, QUEUE_PREFIX: 'coalesce' });
+    env = loadEnv({ ...process.env, REDIS_URL: redis.url, QUEUE_PREFIX: 'coalesce' });
     queue = new InboundQueueService(env, new MessageSources(), new MessageOrdering(env));
     await queue.onModuleInit();
   });
@@ -79,7 +81,9 @@ describe('Single messages accepted in the same turn share one transaction', () =
     expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
     await redis.up();
     for (const data of jobs) {
-      expect(await client.exists(`coalesce:${INBOUND_QUEUE}:${data.context.messageId}`)).toBe(0);
+      expect(
+        await client.exists(`${queuePrefix(env)}:${INBOUND_QUEUE}:${data.context.messageId}`),
+      ).toBe(0);
     }
   });
 });

@@ -33,6 +33,19 @@ describe('Containers: Dockerfile and docker-compose.yml', () => {
     expect(services.redis.volumes).toEqual(['redis-data:/data']);
   });
 
+  it('runs MongoDB as a replica set, which the service connects to as one', () => {
+    expect(services.mongo.command).toEqual(['--replSet', 'rs0', '--bind_ip_all']);
+    expect(services.mongo.healthcheck.test.join(' ')).toContain('rs.initiate');
+    for (const name of ['api', 'worker']) {
+      expect(services[name].environment.MONGODB_URI).toMatch(/\?replicaSet=rs0$/);
+    }
+  });
+
+  it('lets both the API and the worker be scaled (no fixed name, the API on a port range)', () => {
+    for (const name of ['api', 'worker']) expect(services[name].container_name).toBeUndefined();
+    expect(services.api.ports).toEqual(['${API_PORTS:-3000-3009}:3000']);
+  });
+
   it('runs the API and a scalable worker from one image, sandbox off, with health checks', () => {
     expect(services.api.environment).toMatchObject({ ROLE: 'api', SANDBOX: 'false' });
     expect(services.worker.environment).toMatchObject({ ROLE: 'worker', SANDBOX: 'false' });

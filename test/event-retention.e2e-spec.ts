@@ -2,6 +2,7 @@ import { Queue } from 'bullmq';
 import mongoose from 'mongoose';
 import { waitFor } from './support/http';
 import { startTestService, TestService } from './support/test-service';
+import { queuePrefix } from '../src/config/redis';
 
 describe('Event retention job', () => {
   let service: TestService;
@@ -45,7 +46,7 @@ describe('Event retention job', () => {
 
     const queue = new Queue('maintenance', {
       connection: { url: service.env.REDIS_URL },
-      prefix: service.env.QUEUE_PREFIX,
+      prefix: queuePrefix(service.env),
     });
     try {
       const schedulers = await queue.getJobSchedulers();

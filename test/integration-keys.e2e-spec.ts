@@ -1,3 +1,4 @@
+import { queuePrefix } from '../src/config/redis';
 import { Queue } from 'bullmq';
 import { INBOUND_QUEUE } from '../src/modules/inbound/inbound-queue';
 import { Api } from './support/api';
@@ -36,7 +37,7 @@ describe('Scoped keys, key rolling with grace, per-key rate limits', () => {
     api = await Api.forAccount(service, 'acc-keys');
     queue = new Queue(INBOUND_QUEUE, {
       connection: { url: service.env.REDIS_URL },
-      prefix: service.env.QUEUE_PREFIX,
+      prefix: queuePrefix(service.env),
     });
   });
   afterAll(async () => {

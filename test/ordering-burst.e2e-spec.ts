@@ -4,6 +4,7 @@ import { Api } from './support/api';
 import { startTestService, TestService } from './support/test-service';
 import type { ServiceProcess } from './support/service-process';
 import { startWorkerFor } from './support/worker-process';
+import { queuePrefix } from '../src/config/redis';
 
 const SKUS = 20;
 const LEVELS = 15;
@@ -69,7 +70,7 @@ describe('Ordering under load: two workers, transient failures, a worker crash',
     const wrong = skus.filter((sku) => inventory[sku]?.['wh-01'] !== LEVELS * 10);
     expect(wrong).toEqual([]);
     // Nothing left holding a key or waiting behind one.
-    const prefix = service.env.QUEUE_PREFIX;
+    const prefix = queuePrefix(service.env);
     expect(await redis.scard(`${prefix}:ord:parked`)).toBe(0);
     expect(await redis.keys(`${prefix}:ord:q:acc-burst:*`)).toEqual([]);
   }

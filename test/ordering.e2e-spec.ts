@@ -3,6 +3,7 @@ import { Queue } from 'bullmq';
 import { Api } from './support/api';
 import { http, waitFor } from './support/http';
 import { startTestService, TestService } from './support/test-service';
+import { queuePrefix } from '../src/config/redis';
 
 /**
  * Per-entity ordering (README "Ordering"): whatever retries do on the way, each key ends in the
@@ -264,7 +265,7 @@ describe('Ordering: updates land in the order they were sent', () => {
     // An operator deletes the retrying job (Bull Board): its entry on the key is orphaned.
     const queue = new Queue('inbound', {
       connection: { url: service.env.REDIS_URL },
-      prefix: service.env.QUEUE_PREFIX,
+      prefix: queuePrefix(service.env),
     });
     await (await queue.getJob(doomed))!.remove();
     await queue.close();

@@ -4,6 +4,7 @@ import { waitFor } from './support/http';
 import { startTestService, TestService } from './support/test-service';
 import { SEED_EXAMPLES } from './fixtures/seed-examples';
 import { INBOUND_QUEUE } from '../src/modules/inbound/inbound-queue';
+import { queuePrefix } from '../src/config/redis';
 
 /**
  * Jobs whose worker dies while holding them (kill -9, OOM): BullMQ's stalled-job checker puts
@@ -28,7 +29,7 @@ describe('Stalled jobs: a job whose workers died is recovered, or failed visibly
     ({ apiKey } = await api.newCustomIntegration());
     queue = new Queue(INBOUND_QUEUE, {
       connection: { url: apiService.env.REDIS_URL },
-      prefix: apiService.env.QUEUE_PREFIX,
+      prefix: queuePrefix(apiService.env),
     });
   });
   afterEach(async () => {
@@ -44,7 +45,7 @@ describe('Stalled jobs: a job whose workers died is recovered, or failed visibly
     for (let taken = 1; taken <= 2; taken++) {
       const doomed = new Worker(INBOUND_QUEUE, () => new Promise(() => undefined), {
         connection: { url: apiService.env.REDIS_URL },
-        prefix: apiService.env.QUEUE_PREFIX,
+        prefix: queuePrefix(apiService.env),
         lockDuration: 1000,
         stalledInterval: 300,
         maxStalledCount: 1,
@@ -108,7 +109,7 @@ describe('Stalled jobs: a job whose workers died is recovered, or failed visibly
     // Failed in Redis by someone else than our processor: the event still says `received`.
     const outsider = new Worker(INBOUND_QUEUE, null, {
       connection: { url: apiService.env.REDIS_URL },
-      prefix: apiService.env.QUEUE_PREFIX,
+      prefix: queuePrefix(apiService.env),
     });
     try {
       const job = await outsider.getNextJob('outsider-token');

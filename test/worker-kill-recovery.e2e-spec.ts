@@ -4,6 +4,7 @@ import { http, waitFor } from './support/http';
 import { ServiceProcess } from './support/service-process';
 import { startTestService, TestService } from './support/test-service';
 import { INBOUND_QUEUE } from '../src/modules/inbound/inbound-queue';
+import { queuePrefix } from '../src/config/redis';
 
 /** With the default lock and stalled-check settings, a killed worker's jobs move on quickly. */
 describe('Worker kill -9: its jobs are picked up again within 15 s (default settings)', () => {
@@ -16,7 +17,7 @@ describe('Worker kill -9: its jobs are picked up again within 15 s (default sett
     apiService = await startTestService({ ROLE: 'api' });
     queue = new Queue(INBOUND_QUEUE, {
       connection: { url: apiService.env.REDIS_URL },
-      prefix: apiService.env.QUEUE_PREFIX,
+      prefix: queuePrefix(apiService.env),
     });
   });
   afterAll(async () => {

@@ -6,16 +6,20 @@
  */
 import { Queue } from 'bullmq';
 import Fastify from 'fastify';
-import IORedis from 'ioredis';
 import { redisUrlOf } from '../../src/config/local-services';
+import { createRedis, queuePrefix } from '../../src/config/redis';
 
 async function main(): Promise<void> {
-  const connection = new IORedis(redisUrlOf(), {
-    maxRetriesPerRequest: null,
-  });
+  const connection = createRedis(
+    { REDIS_URL: redisUrlOf(), REDIS_CLUSTER_NODES: process.env.REDIS_CLUSTER_NODES },
+    {
+      maxRetriesPerRequest: null,
+    },
+  );
   const queue = new Queue(process.env.QUEUE_NAME ?? 'inbound', {
     connection,
-    prefix: process.env.QUEUE_PREFIX ?? 'bench-baseline',
+    // Hash-tagged like ours, so the baseline also runs on a Redis Cluster (--redis=cluster).
+    prefix: queuePrefix({ QUEUE_PREFIX: process.env.QUEUE_PREFIX ?? 'bench-baseline' }),
   });
   const app = Fastify({ logger: false, bodyLimit: 5 * 1024 * 1024 });
   app.post('/integrations/custom/inbound', async (request, reply) => {

@@ -4,8 +4,8 @@
  * no validation, no retries policy, no timeline, no batching.
  */
 import { Worker } from 'bullmq';
-import IORedis from 'ioredis';
 import { redisUrlOf } from '../../src/config/local-services';
+import { createRedis, queuePrefix } from '../../src/config/redis';
 import mongoose from 'mongoose';
 
 const ACTION_ROUTES: Record<string, { method: string; path: (entityId?: string) => string }> = {
@@ -31,9 +31,12 @@ async function main(): Promise<void> {
   await mongoose.connect(process.env.MONGODB_URI!);
   const backend = process.env.AVVYR_API_URL!;
   const token = process.env.AVVYR_API_TOKEN!;
-  const connection = new IORedis(redisUrlOf(), {
-    maxRetriesPerRequest: null,
-  });
+  const connection = createRedis(
+    { REDIS_URL: redisUrlOf(), REDIS_CLUSTER_NODES: process.env.REDIS_CLUSTER_NODES },
+    {
+      maxRetriesPerRequest: null,
+    },
+  );
   const worker = new Worker(
     process.env.QUEUE_NAME ?? 'inbound',
     async (job) => {
@@ -64,7 +67,8 @@ async function main(): Promise<void> {
     },
     {
       connection,
-      prefix: process.env.QUEUE_PREFIX ?? 'bench-naive',
+      // Hash-tagged like ours, so the baseline also runs on a Redis Cluster (--redis=cluster).
+      prefix: queuePrefix({ QUEUE_PREFIX: process.env.QUEUE_PREFIX ?? 'bench-naive' }),
       concurrency: Number(process.env.WORKER_CONCURRENCY ?? 50),
     },
   );

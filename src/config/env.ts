@@ -14,6 +14,7 @@ import {
 } from 'class-validator';
 import { rateLimitProblem } from '../common/rate-limit';
 import { localMongoBaseUri, localRedisUrl } from './local-services';
+import { redisTopology } from './redis';
 
 /** Secrets that make a local run work with no `.env`; production refuses to start with them. */
 export const LOCAL_MANAGEMENT_JWT_SECRET = 'local-dev-management-secret-change-me-0123456789';
@@ -47,8 +48,32 @@ export class Env {
   MONGODB_URI = `${localMongoBaseUri()}avvyr_integrations`;
 
   @IsString()
-  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// URI' })
+  @Matches(/^rediss?(\+sentinel)?:\/\//, {
+    message: 'REDIS_URL must be a redis://, rediss:// or redis+sentinel:// URI',
+  })
   REDIS_URL = localRedisUrl();
+
+  /** A Redis Cluster's nodes, `host:port,…` (some of them: the rest are discovered). */
+  @IsOptional()
+  @IsString()
+  REDIS_CLUSTER_NODES?: string;
+
+  /**
+   * Replicas that must hold a queued message before it is answered 202 (Redis WAIT): with 1, a
+   * primary killed right after the 202 loses nothing once its replica is promoted. 0: no wait.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(10)
+  REDIS_WAIT_REPLICAS = 0;
+
+  /** How long a request waits for those replicas; past it, 503 QUEUE_OUTCOME_UNKNOWN. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(5000)
+  REDIS_WAIT_TIMEOUT_MS = 500;
 
   /** Prefix of every BullMQ key; lets tests and tenants share one Redis safely. */
   @IsString()
@@ -237,6 +262,7 @@ export function loadEnv(raw: Record<string, string | undefined>): Env {
   picked.REDIS_URL ??= localRedisUrl(raw);
   picked.MONGODB_URI ??= `${localMongoBaseUri(raw)}avvyr_integrations`;
   for (const optional of [
+    'REDIS_CLUSTER_NODES',
     'AVVYR_API_URL',
     'AVASAM_API_URL',
     'PUBLIC_BASE_URL',
@@ -250,6 +276,14 @@ export function loadEnv(raw: Record<string, string | undefined>): Env {
   const problems = errors.map(
     (e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`,
   );
+  if (!errors.some((e) => e.property.startsWith('REDIS_'))) {
+    try {
+      redisTopology(env);
+    } catch (error) {
+      const name = env.REDIS_CLUSTER_NODES ? 'REDIS_CLUSTER_NODES' : 'REDIS_URL';
+      problems.push(`${name}: ${(error as Error).message}`);
+    }
+  }
   if (env.NODE_ENV === 'production') {
     if (env.MANAGEMENT_JWT_SECRET === LOCAL_MANAGEMENT_JWT_SECRET)
       problems.push('MANAGEMENT_JWT_SECRET: the local development secret is refused in production');

@@ -5,6 +5,7 @@ import { SignJWT } from 'jose';
 import { notificationMessageId, NotificationKind } from '../../src/modules/avasam';
 import type { Api } from './api';
 import { http, waitFor } from './http';
+import { queuePrefix } from '../../src/config/redis';
 
 export interface WiredSeller {
   integrationId: string;
@@ -130,7 +131,7 @@ export class AvasamWorld {
     const { env } = this.api.service;
     const queue = new Queue('avasam', {
       connection: { url: env.REDIS_URL },
-      prefix: env.QUEUE_PREFIX,
+      prefix: queuePrefix(env),
     });
     try {
       return await queue.getJobCounts();

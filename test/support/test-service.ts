@@ -1,11 +1,13 @@
 import { freePort } from '../../bench/lib/ports';
 import { randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
-import IORedis from 'ioredis';
+import { Cluster } from 'ioredis';
 import { mongoBaseUriOf } from '../../src/config/local-services';
 import { Queue } from 'bullmq';
 import { startService, RunningService } from '../../src/bootstrap';
 import { Env, loadEnv } from '../../src/config/env';
+import { bullConnection, createRedis, dataNodes, queuePrefix } from '../../src/config/redis';
+import { closeRedis } from '../../src/common/queue/close-redis';
 import { signManagementToken } from '../../src/modules/integrations/auth/management-token.service';
 
 export interface TestService {
@@ -74,26 +76,44 @@ async function dropTestData(env: Env): Promise<void> {
   const connection = await mongoose.createConnection(env.MONGODB_URI).asPromise();
   await connection.dropDatabase().catch(() => undefined);
   await connection.close();
-  const redis = new IORedis(env.REDIS_URL, { maxRetriesPerRequest: 1 });
+  await deleteKeys(env, `${env.QUEUE_PREFIX}:*`);
+}
+
+/** Deletes the keys matching `pattern` on every primary (one on a single node). */
+export async function deleteKeys(env: Env, pattern: string): Promise<void> {
+  const redis = createRedis(env, { maxRetriesPerRequest: 1 });
+  redis.on('error', () => undefined);
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${env.QUEUE_PREFIX}:*`, 'COUNT', 500);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+    // A cluster knows its primaries once ready; a stopped Redis fails the scan below instead.
+    if (redis instanceof Cluster && redis.status !== 'ready') {
+      await new Promise((resolve, reject) => {
+        redis.once('ready', resolve);
+        setTimeout(() => reject(new Error('cluster not ready')), 5000).unref();
+      });
+    }
+    for (const node of dataNodes(redis)) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+        // One key per DEL: on a cluster a DEL of several keys must stay in one slot.
+        if (keys.length) await Promise.all(keys.map((key) => node.del(key)));
+        cursor = next;
+      } while (cursor !== '0');
+    }
   } catch {
     // Redis may be stopped by the test itself; its keys are prefixed and harmless.
   } finally {
-    redis.disconnect();
+    await closeRedis(redis);
   }
 }
 
 async function withQueue<T>(env: Env, name: string, use: (queue: Queue) => Promise<T>): Promise<T> {
-  const queue = new Queue(name, { connection: { url: env.REDIS_URL }, prefix: env.QUEUE_PREFIX });
+  const connection = bullConnection(env);
+  const queue = new Queue(name, { connection, prefix: queuePrefix(env) });
   try {
     return await use(queue);
   } finally {
     await queue.close();
+    if (connection instanceof Cluster) await closeRedis(connection);
   }
 }

@@ -15,6 +15,7 @@ export function startWorkerFor(
     ROLE: 'worker',
     MONGODB_URI: api.env.MONGODB_URI,
     REDIS_URL: api.env.REDIS_URL,
+    ...(api.env.REDIS_CLUSTER_NODES ? { REDIS_CLUSTER_NODES: api.env.REDIS_CLUSTER_NODES } : {}),
     QUEUE_PREFIX: api.env.QUEUE_PREFIX,
     MANAGEMENT_JWT_SECRET: api.env.MANAGEMENT_JWT_SECRET,
     SECRETS_KEY: api.env.SECRETS_KEY,

@@ -1,6 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { Job, JobsOptions, Queue } from 'bullmq';
-import IORedis, { ChainableCommander } from 'ioredis';
+import type { ChainableCommander } from 'ioredis';
+import type { Env } from '../../config/env';
+import { createRedis, queuePrefix, RedisClient, writerOf } from '../../config/redis';
 import { DomainError, ErrorCode, ServiceUnavailableError } from '../errors';
 
 /** How long an HTTP request may wait on Redis before it is answered 503. */
@@ -24,12 +26,14 @@ function neverSent(error: unknown): boolean {
  */
 export class FailFastQueue<T> {
   private readonly logger: Logger;
-  readonly connection: IORedis;
+  readonly connection: RedisClient;
   readonly queue: Queue<T>;
+  private readonly replicas: { count: number; timeoutMs: number };
 
-  constructor(name: string, redisUrl: string, prefix: string) {
+  constructor(name: string, env: Env) {
     this.logger = new Logger(`FailFastQueue:${name}`);
-    this.connection = new IORedis(redisUrl, {
+    this.replicas = { count: env.REDIS_WAIT_REPLICAS, timeoutMs: env.REDIS_WAIT_TIMEOUT_MS };
+    this.connection = createRedis(env, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
@@ -38,7 +42,7 @@ export class FailFastQueue<T> {
     this.connection.on('error', (error: Error) =>
       this.logger.warn(`Redis connection error: ${error.message}`),
     );
-    this.queue = new Queue<T>(name, { connection: this.connection, prefix });
+    this.queue = new Queue<T>(name, { connection: this.connection, prefix: queuePrefix(env) });
     this.queue.on('error', (error: Error) => this.logger.warn(`Queue error: ${error.message}`));
   }
 
@@ -57,13 +61,36 @@ export class FailFastQueue<T> {
    * so (QUEUE_OUTCOME_UNKNOWN).
    */
   async add(name: string, data: T, options: JobsOptions & { jobId: string }): Promise<Job<T>> {
+    let job: Job<T>;
     try {
-      return (await this.queue.add(name as never, data as never, options)) as Job<T>;
+      job = (await this.queue.add(name as never, data as never, options)) as Job<T>;
     } catch (error) {
       this.logger.error(`Could not queue job ${options.jobId}: ${(error as Error).message}`);
       if (neverSent(error)) throw nothingQueued();
-      return this.outcomeOf(options.jobId);
+      job = await this.outcomeOf(options.jobId);
     }
+    await this.replicated(options.jobId);
+    return job;
+  }
+
+  /**
+   * With REDIS_WAIT_REPLICAS, resolves once that many replicas hold what this connection wrote
+   * up to the job (WAIT on the primary serving its slot): a failover then cannot lose it.
+   */
+  private async replicated(jobId: string): Promise<void> {
+    if (!this.replicas.count) return;
+    const key = this.queue.toKey(jobId);
+    const acknowledged = await Promise.resolve(writerOf(this.connection, key))
+      .then((writer) => writer?.wait(this.replicas.count, this.replicas.timeoutMs))
+      .catch((error: Error) => {
+        this.logger.warn(`WAIT for job ${jobId} failed: ${error.message}`);
+        return 0;
+      });
+    if ((acknowledged ?? 0) >= this.replicas.count) return;
+    this.logger.warn(
+      `Job ${jobId} reached ${acknowledged ?? 0} of ${this.replicas.count} replicas`,
+    );
+    throw outcomeUnknown();
   }
 
   /**
@@ -79,9 +106,11 @@ export class FailFastQueue<T> {
       extra: (multi: ChainableCommander, jobKey: string) => void;
     }[],
   ): Promise<unknown[]> {
+    let placed: unknown[];
     try {
       const client = await this.queue.client;
-      const multi = (client as unknown as IORedis).multi();
+      // On a cluster the whole transaction is in the queue's slot (queuePrefix's hash tag).
+      const multi = (client as unknown as RedisClient).multi();
       // `length` counts the transaction's own MULTI; exec's results do not.
       const queuedBefore = multi.length;
       const firstExtra: number[] = [];
@@ -95,7 +124,7 @@ export class FailFastQueue<T> {
       const results = await multi.exec();
       const failed = results?.find(([error]) => error);
       if (!results || failed) throw failed?.[0] ?? new Error('transaction aborted');
-      return firstExtra.map((index) => results[index][1]);
+      placed = firstExtra.map((index) => results[index][1]);
     } catch (error) {
       this.logger.error(
         `Could not queue job(s) ${jobs
@@ -106,12 +135,14 @@ export class FailFastQueue<T> {
       if (neverSent(error) || !jobs.length) throw nothingQueued();
       // One transaction: where its last job is, all of them are (their extras' results are lost).
       await this.outcomeOf(jobs[jobs.length - 1].options.jobId);
-      return jobs.map(() => undefined);
+      placed = jobs.map(() => undefined);
     }
+    if (jobs.length) await this.replicated(jobs[jobs.length - 1].options.jobId);
+    return placed;
   }
 
   /** Runs Redis work for a request on this queue's fail-fast connection: a 503 if Redis is down. */
-  async withConnection<R>(work: (redis: IORedis) => Promise<R>): Promise<R> {
+  async withConnection<R>(work: (redis: RedisClient) => Promise<R>): Promise<R> {
     try {
       return await work(this.connection);
     } catch (error) {
@@ -155,12 +186,7 @@ export class FailFastQueue<T> {
       if (job === null) throw nothingQueued();
       await new Promise((resolve) => setTimeout(resolve, OUTCOME_POLL_MS));
     } while (Date.now() < deadline);
-    throw new ServiceUnavailableError(
-      ErrorCode.QueueOutcomeUnknown,
-      'The message queue did not answer in time: the message may or may not have been accepted. ' +
-        'Resend it with the same Idempotency-Key (a message is queued once per key); without ' +
-        'one, a resend may be processed twice.',
-    );
+    throw outcomeUnknown();
   }
 
   /**
@@ -217,6 +243,15 @@ export class FailFastQueue<T> {
       );
     }
   }
+}
+
+function outcomeUnknown(): ServiceUnavailableError {
+  return new ServiceUnavailableError(
+    ErrorCode.QueueOutcomeUnknown,
+    'The message queue did not answer in time: the message may or may not have been accepted. ' +
+      'Resend it with the same Idempotency-Key (a message is queued once per key); without ' +
+      'one, a resend may be processed twice.',
+  );
 }
 
 function nothingQueued(): ServiceUnavailableError {

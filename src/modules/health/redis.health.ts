@@ -1,7 +1,7 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
-import IORedis from 'ioredis';
 import { Env } from '../../config/env';
+import { createRedis, RedisClient } from '../../config/redis';
 import { REDIS_COMMAND_TIMEOUT_MS } from '../../common/queue';
 
 /**
@@ -10,13 +10,13 @@ import { REDIS_COMMAND_TIMEOUT_MS } from '../../common/queue';
  */
 @Injectable()
 export class RedisHealthIndicator implements OnModuleDestroy {
-  private readonly redis: IORedis;
+  private readonly redis: RedisClient;
 
   constructor(
     env: Env,
     private readonly indicator: HealthIndicatorService,
   ) {
-    this.redis = new IORedis(env.REDIS_URL, {
+    this.redis = createRedis(env, {
       lazyConnect: true,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,

@@ -1,10 +1,10 @@
 import { Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { Queue } from 'bullmq';
-import IORedis from 'ioredis';
 import { Gauge } from 'prom-client';
 import { REDIS_COMMAND_TIMEOUT_MS } from '../../common/queue';
 import { Env } from '../../config/env';
+import { createRedis, queuePrefix, RedisClient } from '../../config/redis';
 import { MessageOrdering } from '../ordering';
 import { MetricsRegistry } from './metrics.registry';
 
@@ -14,7 +14,7 @@ import { MetricsRegistry } from './metrics.registry';
  */
 @Injectable()
 export class QueueDepthCollector implements OnApplicationBootstrap, OnModuleDestroy {
-  private connection?: IORedis;
+  private connection?: RedisClient;
   private queues: Queue[] = [];
 
   constructor(
@@ -54,11 +54,11 @@ export class QueueDepthCollector implements OnApplicationBootstrap, OnModuleDest
     for (const wrapper of this.discovery.getProviders()) {
       const instance: unknown = wrapper.instance;
       if (instance instanceof Queue && instance !== null) {
-        registered.set(instance.name, instance.opts.prefix ?? this.env.QUEUE_PREFIX);
+        registered.set(instance.name, instance.opts.prefix ?? queuePrefix(this.env));
       }
     }
     if (!registered.size) return;
-    this.connection = new IORedis(this.env.REDIS_URL, {
+    this.connection = createRedis(this.env, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       commandTimeout: REDIS_COMMAND_TIMEOUT_MS,

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { ChainableCommander } from 'ioredis';
-import IORedis from 'ioredis';
 import { Env } from '../../config/env';
+import { createRedis, queuePrefix, RedisClient } from '../../config/redis';
 import { closeRedis } from '../../common/queue/close-redis';
 import {
   EntityUnit,
@@ -51,7 +51,7 @@ type Gate = { key: string; relative: boolean };
 @Injectable()
 export class MessageOrdering implements OnApplicationShutdown {
   private readonly logger = new Logger(MessageOrdering.name);
-  private workerRedis?: IORedis;
+  private workerRedis?: RedisClient;
   readonly prefix: string;
   /** Outlives a backend call, so a lock never lapses mid-call; a crashed holder's lock frees itself. */
   readonly lockTtlMs: number;
@@ -59,15 +59,16 @@ export class MessageOrdering implements OnApplicationShutdown {
   readonly watermarkTtlMs: number;
 
   constructor(private readonly env: Env) {
-    this.prefix = `${env.QUEUE_PREFIX}:ord`;
+    // The queues' hash tag: REGISTER runs in the transaction that adds the job (one slot).
+    this.prefix = `${queuePrefix(env)}:ord`;
     this.lockTtlMs = env.AVVYR_TIMEOUT_MS + 5000;
     this.watermarkTtlMs = (env.EVENT_RETENTION_DAYS + 1) * 24 * 3600 * 1000;
   }
 
   /** The worker side's connection, made on first use (an API-only process never opens it). */
-  private get redis(): IORedis {
+  private get redis(): RedisClient {
     if (!this.workerRedis) {
-      this.workerRedis = new IORedis(this.env.REDIS_URL, { maxRetriesPerRequest: 3 });
+      this.workerRedis = createRedis(this.env, { maxRetriesPerRequest: 3 });
       this.workerRedis.on('error', (error: Error) =>
         this.logger.warn(`Redis connection error: ${error.message}`),
       );

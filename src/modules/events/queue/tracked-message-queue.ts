@@ -42,7 +42,7 @@ export abstract class TrackedMessageQueue
     sources: MessageSources,
     private readonly ordering: MessageOrdering,
   ) {
-    this.queue = new FailFastQueue(queueName, env.REDIS_URL, env.QUEUE_PREFIX);
+    this.queue = new FailFastQueue(queueName, env);
     sources.register(this);
   }
 

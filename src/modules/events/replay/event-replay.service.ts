@@ -35,7 +35,7 @@ export class EventReplayService implements OnModuleInit, OnApplicationShutdown {
     private readonly outcomes: ReplayOutcomes,
     env: Env,
   ) {
-    this.queue = new FailFastQueue(REPLAY_QUEUE, env.REDIS_URL, env.QUEUE_PREFIX);
+    this.queue = new FailFastQueue(REPLAY_QUEUE, env);
   }
 
   async onModuleInit(): Promise<void> {

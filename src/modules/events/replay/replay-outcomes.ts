@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import IORedis from 'ioredis';
 import { REDIS_COMMAND_TIMEOUT_MS } from '../../../common/queue/fail-fast-queue';
 import { Env } from '../../../config/env';
+import { createRedis, RedisClient } from '../../../config/redis';
 import type { TrackedJobData } from '../timeline/tracked-job';
 
 /** Outcome sets outlive their replay's job by as long as failed jobs are kept. */
@@ -18,7 +18,7 @@ export type ReplayOutcome = 'succeeded' | 'failed';
 @Injectable()
 export class ReplayOutcomes implements OnApplicationShutdown {
   private readonly logger = new Logger(ReplayOutcomes.name);
-  private redis?: IORedis;
+  private redis?: RedisClient;
 
   constructor(private readonly env: Env) {}
 
@@ -64,9 +64,9 @@ export class ReplayOutcomes implements OnApplicationShutdown {
   }
 
   /** Opened on first use: most processes never replay anything. Fails fast like the edges. */
-  private client(): IORedis {
+  private client(): RedisClient {
     if (!this.redis) {
-      this.redis = new IORedis(this.env.REDIS_URL, {
+      this.redis = createRedis(this.env, {
         enableOfflineQueue: true,
         maxRetriesPerRequest: 1,
         commandTimeout: REDIS_COMMAND_TIMEOUT_MS,

@@ -1,9 +1,9 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import IORedis from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { RateLimitSpec, rateLimitWindowSeconds } from '../../../common/rate-limit';
 import { closeRedis } from '../../../common/queue/close-redis';
 import { Env } from '../../../config/env';
+import { createRedis, RedisClient } from '../../../config/redis';
 
 /**
  * How long a request waits on Redis for its count before the process counts it alone (the
@@ -31,14 +31,14 @@ export interface RateLimitOutcome {
 @Injectable()
 export class InboundRateLimiter implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(InboundRateLimiter.name);
-  private readonly redis: IORedis;
+  private readonly redis: RedisClient;
   private readonly keyPrefix: string;
   /** One limiter per distinct limit (most integrations share the default). */
   private readonly limiters = new Map<string, RateLimiterRedis>();
 
   constructor(private readonly env: Env) {
     this.keyPrefix = `${env.QUEUE_PREFIX}:rate-limit`;
-    this.redis = new IORedis(env.REDIS_URL, {
+    this.redis = createRedis(env, {
       lazyConnect: true,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import IORedis from 'ioredis';
 import { REDIS_COMMAND_TIMEOUT_MS } from '../../../common/queue';
 import { Env } from '../../../config/env';
+import { createRedis, RedisClient } from '../../../config/redis';
 import { BUCKET_TTL_SECONDS, bucketIndex, bucketKey, BucketSize } from './stats-keys';
 
 /** Increments are sent in one pipeline this often: a busy ingest costs Redis little. */
@@ -17,7 +17,7 @@ const MAX_PENDING_KEYS = 10_000;
 @Injectable()
 export class StatsStore implements OnApplicationShutdown {
   private readonly logger = new Logger(StatsStore.name);
-  private readonly redis: IORedis;
+  private readonly redis: RedisClient;
   private readonly prefix: string;
   private pending = new Map<string, Map<string, number>>();
   private timer?: NodeJS.Timeout;
@@ -27,7 +27,7 @@ export class StatsStore implements OnApplicationShutdown {
   constructor(env: Env) {
     this.prefix = env.QUEUE_PREFIX;
     // Fail fast like the HTTP edge's queues: a read with Redis down answers 503, never hangs.
-    this.redis = new IORedis(env.REDIS_URL, {
+    this.redis = createRedis(env, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
@@ -65,7 +65,22 @@ export class StatsStore implements OnApplicationShutdown {
     await this.flushing;
   }
 
+  /**
+   * One pipeline per account: its buckets share the `{accountId}` hash tag, so on a Redis Cluster
+   * each pipeline goes to one node (a pipeline may not span nodes).
+   */
   private async send(batch: Map<string, Map<string, number>>): Promise<void> {
+    const byAccount = new Map<string, Map<string, Map<string, number>>>();
+    for (const [key, counts] of batch) {
+      const tag = hashTagOf(key);
+      let group = byAccount.get(tag);
+      if (!group) byAccount.set(tag, (group = new Map<string, Map<string, number>>()));
+      group.set(key, counts);
+    }
+    await Promise.all([...byAccount.values()].map((group) => this.sendGroup(group)));
+  }
+
+  private async sendGroup(batch: Map<string, Map<string, number>>): Promise<void> {
     const pipeline = this.redis.pipeline();
     for (const [key, counts] of batch) {
       for (const [field, n] of counts) pipeline.hincrby(key, field, n);
@@ -115,4 +130,8 @@ export class StatsStore implements OnApplicationShutdown {
     clearTimeout(this.timer);
     this.redis.disconnect();
   }
+}
+
+function hashTagOf(key: string): string {
+  return /\{([^}]*)\}/.exec(key)?.[1] ?? key;
 }
