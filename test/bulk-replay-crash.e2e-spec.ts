@@ -98,13 +98,6 @@ describe('Bulk replay across a worker crash or shutdown', () => {
         const page = await user.filter({ limit: 200, ...(cursor && { cursor }) });
         for (const summary of page.body.items) {
           const event = (await user.event(summary.messageId)).body;
-          if (summary.status !== 'succeeded') {
-            console.log(
-              'DEBUG',
-              JSON.stringify(event),
-              await api.jobState('inbound', summary.messageId),
-            );
-          }
           expect(summary.status).toBe('succeeded');
           const steps = event.timeline.filter((s: any) => s.step === 'manual-retry');
           expect(steps.length).toBeLessThanOrEqual(1);
@@ -114,6 +107,8 @@ describe('Bulk replay across a worker crash or shutdown', () => {
       } while (cursor);
       expect(withStep).toBeGreaterThan(TOTAL - 25);
       const state = await user.sandboxState();
+      // Each case starts from its own single worker.
+      for (const worker of workers.splice(0)) await worker.kill();
       expect(state.inventory[`${signal}-0`]).toEqual({ default: 1 });
       expect(state.inventory[`${signal}-${TOTAL - 1}`]).toEqual({ default: TOTAL });
     },
