@@ -57,6 +57,13 @@ export class EventReplay {
   @Prop({ type: MongooseSchema.Types.Mixed, default: null })
   cursor: string | number | null;
 
+  /**
+   * Pages finished. Each page's writes are conditional on it, so a job run twice at once (a
+   * worker that lost its lock while still running) counts each page once.
+   */
+  @Prop({ default: 0 })
+  pages: number;
+
   /** Every page was read: the replay is done unless it was cancelled. */
   @Prop({ default: false })
   exhausted: boolean;

@@ -69,6 +69,7 @@ export class EventReplayService implements OnModuleInit, OnApplicationShutdown {
       queued: 0,
       skipped: 0,
       cursor: null,
+      pages: 0,
       exhausted: false,
       startedAt,
       updatedAt: startedAt,

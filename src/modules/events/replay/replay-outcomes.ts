@@ -6,14 +6,15 @@ import type { TrackedJobData } from '../timeline/tracked-job';
 
 /** Outcome sets outlive their replay's job by as long as failed jobs are kept. */
 const OUTCOMES_TTL_SECONDS = 14 * 24 * 3600;
+const RECORD_ATTEMPTS = 5;
 
 export type ReplayOutcome = 'succeeded' | 'failed';
 
 /**
  * How each message a bulk replay queued ended, as two Redis sets per replay (messageIds that
  * succeeded, that failed again). Added from inside the message's job, after its outcome step:
- * a worker that dies first leaves the job to be run again, so every outcome lands; a set keeps
- * a redelivered message from counting twice. Counting the document store instead scans it.
+ * a worker that dies first leaves the job to be run again, so the outcome lands; a set keeps a
+ * redelivered message from counting twice. Counting the document store instead scans it.
  */
 @Injectable()
 export class ReplayOutcomes implements OnApplicationShutdown {
@@ -29,19 +30,27 @@ export class ReplayOutcomes implements OnApplicationShutdown {
       outcome === 'succeeded' ? ['succeeded', 'failed'] : ['failed', 'succeeded'];
     const id = data.context.messageId;
     const redis = this.client();
-    try {
-      await redis
-        .multi()
-        .sadd(this.key(data.replayId, mine), id)
-        .srem(this.key(data.replayId, other), id)
-        .expire(this.key(data.replayId, mine), OUTCOMES_TTL_SECONDS)
-        .exec();
-    } catch (error) {
-      // Redis is away: the job cannot be completed either, so it runs again and lands here again.
-      this.logger.warn(
-        { err: error, messageId: id, replayId: data.replayId },
-        'Could not record a replayed message outcome',
-      );
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await redis
+          .multi()
+          .sadd(this.key(data.replayId, mine), id)
+          .srem(this.key(data.replayId, other), id)
+          .expire(this.key(data.replayId, mine), OUTCOMES_TTL_SECONDS)
+          .exec();
+        return;
+      } catch (error) {
+        // Not worth failing a message that was applied: a busy Redis gets a few more tries,
+        // then the outcome goes uncounted (the event itself is right) and a warning says so.
+        if (attempt >= RECORD_ATTEMPTS) {
+          this.logger.warn(
+            { err: error, messageId: id, replayId: data.replayId },
+            'Could not record a replayed message outcome; the replay will not count it',
+          );
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, attempt * 200));
+      }
     }
   }
 

@@ -45,12 +45,19 @@ export class ReplayRunner {
       const page: { ids: string[]; next: Position } = resumed
         ? { ids: replay.pending ?? [], next: replay.pendingNext ?? null }
         : await this.readPage(replay);
+      const pages = replay.pages ?? 0;
       if (!resumed) {
         const marked = await this.replays.updateOne(
-          { _id: replayId, status: ReplayStatus.Running },
+          { _id: replayId, status: ReplayStatus.Running, pages },
           { $set: { pending: page.ids, pendingNext: page.next, updatedAt: new Date() } },
         );
-        if (!marked.matchedCount) return this.statusOf(replayId);
+        if (!marked.matchedCount) {
+          // Cancelled, or another run of this job got there first: go on from what is stored.
+          const latest = await this.replays.findById(replayId).lean<EventReplay>();
+          if (!latest) return 'missing';
+          replay = latest;
+          continue;
+        }
       }
       const current = replay;
       const outcomes = await inBatches(page.ids, REPLAY_CONCURRENCY, (id) =>
@@ -59,19 +66,22 @@ export class ReplayRunner {
       const queued = outcomes.filter((o) => o === 'queued').length;
       const skipped = outcomes.length - queued;
       const updated: EventReplay | null = await this.replays
-        .findByIdAndUpdate(
-          replayId,
+        .findOneAndUpdate(
+          { _id: replayId, pages },
           {
-            $inc: { queued, skipped },
+            $inc: { queued, skipped, pages: 1 },
             $set: { cursor: page.next, exhausted: page.next === null, updatedAt: new Date() },
             $unset: { pending: '', pendingNext: '' },
           },
           { new: true },
         )
         .lean<EventReplay>();
-      this.eventBus.publish(new ReplayPageProcessed(replayId, replay.accountId, queued, skipped));
-      if (!updated) return 'missing';
-      replay = updated;
+      if (updated) {
+        this.eventBus.publish(new ReplayPageProcessed(replayId, replay.accountId, queued, skipped));
+      }
+      const latest = updated ?? (await this.replays.findById(replayId).lean<EventReplay>());
+      if (!latest) return 'missing';
+      replay = latest;
     }
     return replay.status;
   }

@@ -44,3 +44,37 @@ describe('stepToPatch', () => {
     expect(only(base({ step: 'processing', source: 'avasam' }))).toEqual(['processing']);
   });
 });
+
+describe('stepToPatch: the replay an event belongs to', () => {
+  const step = (partial: Partial<MessageStep> & { step: string }): MessageStep => ({
+    context: {
+      messageId: 'm-2',
+      correlationId: 'c-2',
+      integrationId: 'int-1',
+      accountId: 'acc-1',
+      receivedAt: '2026-12-01T09:00:00.000Z',
+    },
+    source: 'inbound',
+    action: 'inventory.set',
+    run: 1,
+    attempt: 0,
+    totalAttempts: 1,
+    at: new Date('2026-12-01T10:00:00Z'),
+    status: MessageStatus.Received,
+    ...partial,
+  });
+
+  it("a replay's manual-retry step sets replayId; a single retry's clears it", () => {
+    const replayed = stepToPatch(step({ step: 'manual-retry', replayId: 'r-1' }));
+    expect(replayed.status?.set.replayId).toBe('r-1');
+    const single = stepToPatch(step({ step: 'manual-retry', run: 2 }));
+    expect(single.status?.set.replayId).toBeUndefined();
+    expect(single.status?.unset).toHaveProperty('replayId', '');
+  });
+
+  it('other steps leave it as it is', () => {
+    const later = stepToPatch(step({ step: 'succeeded', status: MessageStatus.Succeeded }));
+    expect(later.status?.set).not.toHaveProperty('replayId');
+    expect(later.status?.unset).not.toHaveProperty('replayId');
+  });
+});
