@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import mongoose from 'mongoose';
 import { LOCAL_MANAGEMENT_JWT_SECRET } from '../src/config/env';
+import { queuePrefix } from '../src/config/redis';
 import { INBOUND_QUEUE } from '../src/modules/inbound/inbound-queue';
 import { signManagementToken } from '../src/modules/integrations/auth/management-token.service';
 import { http, waitFor } from './support/http';
@@ -38,7 +39,10 @@ describe('Crash test: workers and Redis killed under load', () => {
 
   beforeAll(async () => {
     redis = await PrivateRedis.start();
-    queue = new Queue(INBOUND_QUEUE, { connection: { url: redis.url }, prefix: `crash-${id}` });
+    queue = new Queue(INBOUND_QUEUE, {
+      connection: { url: redis.url },
+      prefix: queuePrefix({ QUEUE_PREFIX: `crash-${id}` }),
+    });
     // Redis is killed on purpose: its connection errors are expected, not news.
     queue.on('error', () => undefined);
     const common = {
