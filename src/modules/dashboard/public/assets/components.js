@@ -59,3 +59,24 @@ export function CopyButton({ text, label = 'Copy' }) {
     ${copied ? 'Copied' : label}
   </button>`;
 }
+
+/**
+ * A control that calls the API: `run(action)` marks it busy and keeps the action's error (a
+ * problem) until the next run.
+ */
+export function useAction() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState(null);
+  const run = async (action) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+    } catch (failure) {
+      setError(failure);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, setError, run };
+}

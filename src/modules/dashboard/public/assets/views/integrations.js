@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
 import { formatTime } from '../format.js';
-import { CopyButton, ProblemMessage } from '../components.js';
+import { CopyButton, ProblemMessage, useAction } from '../components.js';
 import { hrefFor } from '../router.js';
 import {
   GraceChoice,
@@ -227,23 +227,11 @@ function CreateIntegration({ onCreated, actions }) {
 }
 
 function IntegrationRow({ integration, actions, onChanged, onKey }) {
-  const [error, setError] = useState(null);
+  const { busy, error, run } = useAction();
   const [confirming, setConfirming] = useState(false);
   const [graceSeconds, setGraceSeconds] = useState(0);
   const [editing, setEditing] = useState(null);
-  const [busy, setBusy] = useState(false);
 
-  const run = async (action) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
-  };
   const toggle = () =>
     run(async () => {
       await api.updateIntegration(integration.id, { enabled: !integration.enabled });

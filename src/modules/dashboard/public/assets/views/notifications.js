@@ -4,7 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { html } from '../html.js';
 import { api } from '../api.js';
 import { formatTime } from '../format.js';
-import { CopyButton, ProblemMessage } from '../components.js';
+import { CopyButton, ProblemMessage, useAction } from '../components.js';
 import { hrefFor } from '../router.js';
 
 const EVENTS = ['message.failed', 'message.succeeded', 'message.superseded'];
@@ -33,8 +33,7 @@ function NotificationsPanel({ integration }) {
   const [secret, setSecret] = useState(null);
   const [deliveries, setDeliveries] = useState(null);
   const [testResult, setTestResult] = useState(null);
-  const [error, setError] = useState(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useAction();
 
   const loadDeliveries = () =>
     api
@@ -58,17 +57,6 @@ function NotificationsPanel({ integration }) {
     return () => clearInterval(timer);
   }, [id]);
 
-  const run = async (action) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setBusy(false);
-    }
-  };
   const shown = (answer) => {
     setSettings(answer);
     if (answer.secret) setSecret(answer.secret);
