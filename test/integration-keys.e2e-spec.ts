@@ -172,14 +172,14 @@ describe('Scoped keys, key rolling with grace, per-key rate limits', () => {
     it('both keys work during the grace, then only the new one; no old-key 202 after its end', async () => {
       const { id, apiKey: oldKey } = await api.newCustomIntegration();
       const before = await http(integrationUrl(id), { token: api.managementToken });
-      const rolled = await manage(`${id}/regenerate-key`, { graceSeconds: 2 });
+      const rolled = await manage(`${id}/regenerate-key`, { graceSeconds: 3 });
       expect(rolled.status).toBe(200);
       const newKey: string = rolled.body.apiKey;
       expect(newKey).not.toBe(oldKey);
       expect(rolled.body.previousApiKey.prefix).toBe(before.body.apiKeyPrefix);
       const expiresAt = Date.parse(rolled.body.previousApiKey.expiresAt);
       expect(expiresAt - Date.now()).toBeGreaterThan(1000);
-      expect(expiresAt - Date.now()).toBeLessThanOrEqual(2000);
+      expect(expiresAt - Date.now()).toBeLessThanOrEqual(3000);
       const read = await http(integrationUrl(id), { token: api.managementToken });
       expect(read.body.previousApiKey).toEqual(rolled.body.previousApiKey);
       expect(read.body.apiKeyPrefix).toBe(rolled.body.apiKeyPrefix);
@@ -197,11 +197,12 @@ describe('Scoped keys, key rolling with grace, per-key rate limits', () => {
           return answer.status;
         },
         (status) => status === 401,
-        { timeoutMs: 5000, intervalMs: 20, what: 'the old key to stop at the end of its grace' },
+        { timeoutMs: 8000, intervalMs: 20, what: 'the old key to stop at the end of its grace' },
       );
       const lateAccepts = answers.filter((a) => a.status === 202 && a.startedAt >= expiresAt);
       expect(lateAccepts).toEqual([]);
-      expect(answers.at(-1)!.startedAt).toBeLessThan(expiresAt + 1000);
+      // Refused soon after the end (the margin is for a busy CI, not for the key's cache).
+      expect(answers.at(-1)!.startedAt).toBeLessThan(expiresAt + 2000);
       expect((await api.send(newKey, setStock('ROLL-NEW'))).status).toBe(202);
       const after = await http(integrationUrl(id), { token: api.managementToken });
       expect(after.body.previousApiKey).toBeNull();

@@ -58,3 +58,23 @@ export async function waitFor<T>(
   }
   return last;
 }
+
+/**
+ * Runs `call` up to `attempts` times and returns the quickest answer with its time. A "within a
+ * second" contract is checked against the quickest of a few identical requests: one request
+ * slowed by a busy CI machine (GC, the other jest worker) is noise, while a hang or a wait for a
+ * timeout makes every attempt slow.
+ */
+export async function fastestOf<T>(
+  call: () => Promise<T>,
+  attempts = 3,
+): Promise<{ ms: number; result: T }> {
+  let best: { ms: number; result: T } | undefined;
+  for (let i = 0; i < attempts; i++) {
+    const started = Date.now();
+    const result = await call();
+    const ms = Date.now() - started;
+    if (!best || ms < best.ms) best = { ms, result };
+  }
+  return best!;
+}
