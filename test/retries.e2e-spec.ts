@@ -114,6 +114,31 @@ describe('Processing: retries, permanent failures and manual retry', () => {
     expect((await api.retry('00000000-0000-0000-0000-000000000000')).status).toBe(404);
   });
 
+  it('five concurrent retries of one failed event: one run, applied once', async () => {
+    await api.injectFault({ action: 'price.set', status: 422, times: 1 });
+    const accepted = await api.send(apiKey, SEED_EXAMPLES['price.set']);
+    const failed = await api.waitForStatus(accepted.body.messageId, 'failed');
+    // Was a 500 for one or two of them, and could queue a second run of the message.
+    const answers = await Promise.all(Array.from({ length: 5 }, () => api.retry(failed.messageId)));
+    const statuses = answers.map((a) => a.status).sort();
+    expect(statuses).toEqual([202, 409, 409, 409, 409]);
+    // Refused while the first held the message's retry lock, or once it had queued the run.
+    for (const refused of answers.filter((a) => a.status === 409)) {
+      expect(refused.body.code).toBe('EVENT_NOT_RETRYABLE');
+    }
+    const succeeded = await api.waitForStatus(failed.messageId, 'succeeded');
+    const steps = succeeded.timeline.map((s: any) => `${s.step}:${s.run}`);
+    expect(steps).toEqual([
+      'received:0',
+      'processing:0',
+      'failed:0',
+      'manual-retry:1',
+      'processing:1',
+      'succeeded:1',
+    ]);
+    expect((await callsFor(failed.messageId)).map((c: any) => c.status)).toEqual([422, 200]);
+  });
+
   it('filters events by status, action and entity, newest first, with a cursor', async () => {
     const failed = await api.filter({ status: 'failed' });
     expect(failed.status).toBe(200);

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Job, JobsOptions, Queue } from 'bullmq';
 import type { ChainableCommander } from 'ioredis';
+import { randomUUID } from 'node:crypto';
 import type { Env } from '../../config/env';
 import { createRedis, queuePrefix, RedisClient, writerOf } from '../../config/redis';
 import { DomainError, ErrorCode, ServiceUnavailableError } from '../errors';
@@ -13,6 +14,8 @@ export const REDIS_COMMAND_TIMEOUT_MS = 800;
  */
 export const QUEUE_OUTCOME_CHECK_MS = 2000;
 const OUTCOME_POLL_MS = 100;
+/** Deletes a lock only while it still holds this holder's token. */
+const RELEASE_LOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
 /** ioredis refused the command before sending it: Redis never saw it. */
 function neverSent(error: unknown): boolean {
@@ -217,6 +220,35 @@ export class FailFastQueue<T> {
       await existing.remove();
     }
     await this.add(name, data, options);
+  }
+
+  /**
+   * Runs `work` while holding this job's retry lock, so two manual retries of one message never
+   * interleave (both would see it `failed` and queue a run each). A retry already holding it is
+   * answered 409; a holder that died frees it after `ttlMs`.
+   */
+  async exclusively<R>(jobId: string, ttlMs: number, work: () => Promise<R>): Promise<R> {
+    // Under the job's key, so it shares the queue's hash slot on a Redis Cluster.
+    const key = `${this.queue.toKey(jobId)}:retry-lock`;
+    const token = randomUUID();
+    const taken = await this.withConnection((redis) => redis.set(key, token, 'PX', ttlMs, 'NX'));
+    if (taken !== 'OK') {
+      throw new DomainError(
+        ErrorCode.EventNotRetryable,
+        409,
+        `A retry of message ${jobId} is already in progress.`,
+      );
+    }
+    try {
+      return await work();
+    } finally {
+      // Only our own lock: one that lapsed and was taken by another retry stays.
+      await this.connection
+        .eval(RELEASE_LOCK, 1, key, token)
+        .catch((error: Error) =>
+          this.logger.warn(`Retry lock ${key} not released (it lapses): ${error.message}`),
+        );
+    }
   }
 
   /** The BullMQ state of a job (`failed`, `active`, …), `missing` when there is none. */

@@ -75,7 +75,12 @@ export class EventsController {
 
   @Post(':messageId/retry')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Queue a failed event again under the same messageId' })
+  @ApiOperation({
+    summary: 'Queue a failed event again under the same messageId',
+    description:
+      '409 EVENT_NOT_RETRYABLE when the event is not failed, or while another retry of it is ' +
+      'in progress: of concurrent retries of one event, exactly one queues a new run.',
+  })
   @ApiAcceptedResponse({ type: RetryAcceptedResponse })
   @ApiProblemResponses(404, 409, 503)
   retry(@Principal() principal: ManagementPrincipal, @Param('messageId') messageId: string) {

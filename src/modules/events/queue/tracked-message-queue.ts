@@ -14,6 +14,11 @@ interface QueuedMessage {
 
 /** Most single messages one transaction takes (the batch endpoint's own limit). */
 const COALESCE_MAX = 1000;
+/**
+ * How long a manual retry may hold its message's lock: its checks, requeue and `manual-retry`
+ * step take milliseconds, but the step waits while the store is unreachable.
+ */
+const RETRY_LOCK_TTL_MS = 30_000;
 
 /**
  * Producer side of one source's queue (inbound, avasam), and the events module's handle on it
@@ -117,6 +122,10 @@ export abstract class TrackedMessageQueue
 
   jobState(messageId: string): Promise<string> {
     return this.queue.getState(messageId);
+  }
+
+  exclusively<R>(messageId: string, work: () => Promise<R>): Promise<R> {
+    return this.queue.exclusively(messageId, RETRY_LOCK_TTL_MS, work);
   }
 
   /**

@@ -5,6 +5,8 @@ import type { TrackedJobData } from '../timeline/tracked-job';
 /** What a queue-owning module lets the events module do with its messages. */
 export interface MessageQueueAccess {
   readonly source: MessageSource;
+  /** Runs a manual retry's checks and requeue with no other retry of the message in between. */
+  exclusively<R>(messageId: string, work: () => Promise<R>): Promise<R>;
   /** Queue the message again under the same messageId, as run `job.run`. */
   requeue(job: TrackedJobData): Promise<void>;
   /** The queued job of a message whose event is not projected yet (the job is the truth). */

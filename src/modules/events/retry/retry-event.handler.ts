@@ -4,7 +4,7 @@ import { MessageSource, storedMessageContext } from '../../../common/context';
 import { EventsQueryService } from '../query/events-query.service';
 import { MessageStatus } from '../timeline/message-step';
 import { MessageTimeline } from '../timeline/message-timeline';
-import { MessageSources } from './message-sources';
+import { MessageQueueAccess, MessageSources } from './message-sources';
 import { RetryEventCommand, RetryEventResult } from './retry-event.command';
 
 @CommandHandler(RetryEventCommand)
@@ -16,10 +16,21 @@ export class RetryEventHandler implements ICommandHandler<RetryEventCommand, Ret
   ) {}
 
   async execute(command: RetryEventCommand): Promise<RetryEventResult> {
+    const { source } = await this.query.get(command.accountId, command.messageId);
+    const access = this.sources.get(source as MessageSource);
+    if (!access) throw new Error(`No queue is registered for source ${source}`);
+    // Checked and queued under the message's retry lock: of concurrent retries (a double click,
+    // a bulk replay meeting a single retry) one queues a run, the others get 409.
+    return access.exclusively(command.messageId, () => this.retry(command, access));
+  }
+
+  private async retry(
+    command: RetryEventCommand,
+    access: MessageQueueAccess,
+  ): Promise<RetryEventResult> {
+    // Read again under the lock: a retry that just finished has moved the event on.
     const event = await this.query.get(command.accountId, command.messageId);
     const source = event.source as MessageSource;
-    const access = this.sources.get(source);
-    if (!access) throw new Error(`No queue is registered for source ${source}`);
     // The job is the source of truth: one BullMQ failed whose `failed` step never reached the
     // event (a lost projection) is retryable too.
     if (
