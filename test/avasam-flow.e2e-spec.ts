@@ -95,6 +95,22 @@ describe('Avasam: notifications applied to Avvyr and acknowledged back', () => {
     expect(await avasam.acknowledgements(requestId)).toHaveLength(1);
   });
 
+  it('the same requestId delivered twice at once: one delivery queues it, the other is a duplicate', async () => {
+    const requestId = randomUUID();
+    const data = [{ sku: 'AVA-TWICE', quantity: 6, updatedOn: iso() }];
+    const answers = await Promise.all([
+      avasam.pressTest(seller, { requestId, data }),
+      avasam.pressTest(seller, { requestId, data }),
+    ]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200]);
+    expect(answers.map((a) => a.response.duplicate).sort()).toEqual([false, true]);
+    const messageId = answers[0].response.messageId;
+    expect(answers[1].response.messageId).toBe(messageId);
+    const event = await api.waitForStatus(messageId, 'succeeded');
+    expect(steps(event).filter((s: string) => s === 'received')).toHaveLength(1);
+    expect(steps(event).filter((s: string) => s === 'applied')).toHaveLength(1);
+  });
+
   it('an item older than the last applied change of its SKU is skipped as superseded', async () => {
     const newer = await avasam.pressTest(seller, {
       data: [{ sku: 'AVA-STALE', quantity: 20, updatedOn: '2030-01-01T12:00:00Z' }],

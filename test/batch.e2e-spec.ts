@@ -95,6 +95,9 @@ describe('Batch ingest', () => {
     const one = await api.event(results[0].messageId);
     expect(one.body).toMatchObject({ batchId, status: 'succeeded', action: 'inventory.set' });
     expect(one.body.timeline[0]).toMatchObject({ step: 'received', detail: { batchId, index: 0 } });
+    // The worker's copy of the received entry (it restores a lost one) is the same entry.
+    const done = await api.waitForStatus(one.body.messageId, 'succeeded');
+    expect(done.timeline.map((s: any) => s.step)).toEqual(['received', 'processing', 'succeeded']);
     expect((await api.sandboxState()).inventory[`B-${run}-5`]).toEqual({ default: 5 });
   }, 150_000);
 
@@ -148,6 +151,32 @@ describe('Batch ingest', () => {
     );
     await api.waitForStatus(first.body.results[0].messageId, 'succeeded');
     expect(calls.length).toBeLessThanOrEqual(1);
+  });
+
+  it('concurrent batches sending one idempotencyKey with two bodies: only the queued body is accepted', async () => {
+    const key = `erp-race-${tag()}`;
+    const bodyOf = (i: number) => ({
+      action: 'price.set',
+      idempotencyKey: key,
+      data: { items: [{ sku: `RACE-${tag()}`.slice(0, 8), sellingPrice: 500 + (i % 2) }] },
+    });
+    const sent = Array.from({ length: 6 }, (_, i) => bodyOf(i));
+    const answers = await Promise.all(sent.map((message) => sendBatch({ messages: [message] })));
+    const accepted = answers.flatMap((a) => (a.status === 202 ? a.body.results : []));
+    const messageId = accepted.find((r: any) => r.messageId)?.messageId;
+    const event = await api.waitForStatus(messageId, 'succeeded');
+    for (const [i, answer] of answers.entries()) {
+      const same = JSON.stringify(sent[i].data) === JSON.stringify(event.payload);
+      const result = answer.status === 202 ? answer.body.results[0] : undefined;
+      if (same) expect({ i, result }).toEqual({ i, result: { index: 0, messageId } });
+      // A different body: refused before queueing (400, nothing valid) or once it met the key.
+      else
+        expect({ i, code: result?.code ?? answer.body.errors[0].path }).toEqual({
+          i,
+          code: result ? 'CONFLICT' : 'messages[0].idempotencyKey',
+        });
+    }
+    expect(event.timeline.map((s: any) => s.step)).toEqual(['received', 'processing', 'succeeded']);
   });
 
   it.each([

@@ -57,7 +57,8 @@ describe('Single messages accepted in the same turn share one transaction', () =
     const jobs = Array.from({ length: 50 }, (_, i) => job('CHAIR', i));
     const queued = await Promise.all(jobs.map((data) => queue.enqueue(data)));
     expect((await multiCalls()) - before).toBe(1);
-    const seqs = queued.map((q) => q.context.order!.seq);
+    expect(queued.every((q) => q.created)).toBe(true);
+    const seqs = queued.map((q) => q.data.context.order!.seq);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     expect(new Set(seqs).size).toBe(50);
     for (const data of jobs) {

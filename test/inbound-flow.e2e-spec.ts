@@ -124,4 +124,38 @@ describe('Custom Inbound: the seven seed examples end to end', () => {
     const conflict = await api.send(apiKey, SEED_EXAMPLES['price.set'], headers);
     expect(conflict.status).toBe(409);
   });
+
+  it('ten concurrent sends with one Idempotency-Key: one messageId, one event, one backend call', async () => {
+    const headers = { 'idempotency-key': 'erp-concurrent-0001' };
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => api.send(apiKey, SEED_EXAMPLES['price.set'], headers)),
+    );
+    expect(answers.map((a) => a.status)).toEqual(Array(10).fill(202));
+    const ids = new Set(answers.map((a) => a.body.messageId));
+    expect(ids.size).toBe(1);
+    const [messageId] = ids;
+    const event = await api.waitForStatus(messageId, 'succeeded');
+    expect(event.timeline.map((s: any) => s.step)).toEqual(['received', 'processing', 'succeeded']);
+    const state = await api.sandboxState();
+    const calls = state.calls.filter((c: any) => c.idempotencyKey === messageId);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('concurrent sends of two different bodies with one Idempotency-Key: one 202 per queued body, 409 for the other', async () => {
+    const headers = { 'idempotency-key': 'erp-concurrent-0002' };
+    const bodies = Array.from({ length: 10 }, (_, i) => ({
+      action: 'price.set',
+      data: { items: [{ sku: 'RACE-1', sellingPrice: 1000 + (i % 2) }] },
+    }));
+    const answers = await Promise.all(bodies.map((body) => api.send(apiKey, body, headers)));
+    const accepted = answers.filter((a) => a.status === 202);
+    expect(answers.every((a) => a.status === 202 || a.status === 409)).toBe(true);
+    const event = await api.waitForStatus(accepted[0].body.messageId, 'succeeded');
+    // Every 202 is for the body that was queued; no other body was answered 202 and dropped.
+    for (const [i, answer] of answers.entries()) {
+      const same = JSON.stringify(bodies[i].data) === JSON.stringify(event.payload);
+      expect({ i, status: answer.status }).toEqual({ i, status: same ? 202 : 409 });
+    }
+    expect(event.timeline.map((s: any) => s.step)).toEqual(['received', 'processing', 'succeeded']);
+  });
 });

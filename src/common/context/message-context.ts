@@ -13,6 +13,8 @@ export interface MessageContext {
   order?: { seq: number; at: string };
   /** The batch it was sent in (`POST /integrations/custom/inbound/batch`), if any. */
   batchId?: string;
+  /** Its index in that batch (the `received` step's detail names both). */
+  batchIndex?: number;
 }
 
 /** Where a message came from: the Custom Inbound API or an Avasam webhook. */

@@ -14,7 +14,7 @@ export { EventReplayModule } from './replay/event-replay.module';
 export { ReplayPageProcessed } from './replay/replay-page-processed.event';
 export { REPLAY_QUEUE } from './replay/replay-queue';
 export { MAINTENANCE_QUEUE } from './retention/event-retention';
-export { TrackedMessageQueue } from './queue/tracked-message-queue';
+export { TrackedMessageQueue, type QueuedJob } from './queue/tracked-message-queue';
 export { OrderedJobGate } from './queue/ordered-job-gate';
 export { ProjectionWriter } from './timeline/projection-writer';
 export { StatusCountsSource } from './query/status-counts';

@@ -69,7 +69,9 @@ export class ReceiveNotificationHandler implements ICommandHandler<
       run: 0,
       priorAttempts: 0,
     };
-    await this.queue.enqueue(job);
+    const queued = await this.queue.enqueue(job);
+    // Delivered twice at once: the other delivery queued it a moment before this one.
+    if (!queued.created) return { ...received, duplicate: true };
     this.timeline.recordInBackground({
       ...this.stepBase(job.context, command),
       step: 'received',

@@ -7,6 +7,15 @@ import type { EntityUnit, MessageOrdering, OrderedMessageRef } from '../../order
 import { MessageQueueAccess, MessageSources, QueueDepth } from '../retry/message-sources';
 import type { TrackedJobData } from '../timeline/tracked-job';
 
+/**
+ * A message as queued. `created` is false when a job of its messageId was already there (an
+ * Idempotency-Key sent twice at once): nothing was queued, the earlier job stands.
+ */
+export interface QueuedJob {
+  data: TrackedJobData;
+  created: boolean;
+}
+
 interface QueuedMessage {
   data: TrackedJobData;
   occurredAt?: string;
@@ -35,7 +44,7 @@ export abstract class TrackedMessageQueue
    * request still resolves only once Redis holds its job; a failed transaction fails all of
    * them, as it would have failed each alone (nothing of it is queued, or all of it is).
    */
-  private readonly coalesced = new DataLoader<QueuedMessage, TrackedJobData>(
+  private readonly coalesced = new DataLoader<QueuedMessage, QueuedJob>(
     (messages) => this.enqueueMany([...messages]),
     { cache: false, maxBatchSize: COALESCE_MAX, batchScheduleFn: (flush) => setImmediate(flush) },
   );
@@ -68,7 +77,7 @@ export abstract class TrackedMessageQueue
    * one), then queues its job and its pending entries on its keys in one transaction. Resolves,
    * with the message as queued, once Redis holds both (BullMQ keeps the first job of an id).
    */
-  enqueue(data: TrackedJobData, occurredAt?: string): Promise<TrackedJobData> {
+  enqueue(data: TrackedJobData, occurredAt?: string): Promise<QueuedJob> {
     return this.coalesced.load({ data, occurredAt });
   }
 
@@ -77,7 +86,7 @@ export abstract class TrackedMessageQueue
    * transaction (all of them are queued, or none), in array order, so order inside a batch is
    * the array's.
    */
-  async enqueueMany(messages: QueuedMessage[]): Promise<TrackedJobData[]> {
+  async enqueueMany(messages: QueuedMessage[]): Promise<QueuedJob[]> {
     if (!messages.length) return [];
     const places = await this.queue.addAtomically(
       messages.map(({ data, occurredAt }) => ({
@@ -91,13 +100,13 @@ export abstract class TrackedMessageQueue
       })),
     );
     return messages.map(({ data }, index) => {
-      const [seq, atMs] = (places[index] as [number, number] | undefined) ?? [0, 0];
-      return seq
-        ? {
-            ...data,
-            context: { ...data.context, order: { seq, at: new Date(atMs).toISOString() } },
-          }
-        : data;
+      const place = places[index] as [number, number] | undefined;
+      // Unknown when only the transaction's outcome could be read: taken as queued by this call.
+      if (!place) return { data, created: true };
+      const [seq, atMs] = place;
+      if (!seq) return { data, created: false };
+      const order = { seq, at: new Date(atMs).toISOString() };
+      return { data: { ...data, context: { ...data.context, order } }, created: true };
     });
   }
 

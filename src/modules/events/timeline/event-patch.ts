@@ -155,6 +155,7 @@ function identityFields(step: MessageStep): Record<string, unknown> {
  */
 function impliedEntries(step: MessageStep): TimelineEntry[] {
   if (step.step !== 'processing' || step.run !== 0 || step.source !== 'inbound') return [];
+  const { batchId, batchIndex } = step.context;
   return [
     timelineEntry({
       ...step,
@@ -162,7 +163,11 @@ function impliedEntries(step: MessageStep): TimelineEntry[] {
       status: MessageStatus.Received,
       attempt: 0,
       at: new Date(step.context.receivedAt),
-      detail: undefined,
+      // As the batch endpoint writes it, key for key, or `$addToSet` would add a second one.
+      detail:
+        batchId !== undefined && batchIndex !== undefined
+          ? { batchId, index: batchIndex }
+          : undefined,
       error: undefined,
     }),
   ];

@@ -56,18 +56,11 @@ export class AcceptBatchHandler implements ICommandHandler<AcceptBatchCommand, A
         ? messageIdForKey(integration.id, idempotencyKey)
         : randomUUID();
       const context = newMessageContext(messageId, command.correlationId, integration);
-      const data = newInboundJob({ ...context, batchId }, message);
+      const data = newInboundJob({ ...context, batchId, batchIndex: index }, message);
       const same = idempotencyKey ? (keyed.get(messageId) ?? earlier.get(messageId)) : undefined;
       if (same) {
         // A key already used (earlier, or higher up in this batch): queued once.
-        results[index] = isSameRequest(same, data)
-          ? { index, messageId }
-          : rejection(index, 409, ErrorCode.Conflict, [
-              {
-                path: `messages[${index}].idempotencyKey`,
-                message: 'this idempotencyKey was already used for a different message',
-              },
-            ]);
+        results[index] = isSameRequest(same, data) ? { index, messageId } : keyConflict(index);
         continue;
       }
       if (idempotencyKey) keyed.set(messageId, data);
@@ -91,15 +84,19 @@ export class AcceptBatchHandler implements ICommandHandler<AcceptBatchCommand, A
       throw new ValidationFailedError(errors);
     }
     const queued = await this.queue.enqueueMany(toQueue);
-    queued.forEach((data, i) =>
-      this.timeline.recordInBackground(receivedStep(data, { batchId, index: toQueue[i].index })),
-    );
-    return {
-      batchId,
-      results,
-      accepted: results.length - rejected.length,
-      rejected: rejected.length,
-    };
+    for (const [i, { data, created }] of queued.entries()) {
+      const { index } = toQueue[i];
+      if (created) {
+        this.timeline.recordInBackground(receivedStep(data, { batchId, index }));
+        continue;
+      }
+      // Its idempotencyKey was queued a moment before by a concurrent request: the same message
+      // stands as accepted (once), a different one is refused.
+      const same = await this.queue.peek(data.context.messageId);
+      if (same && !isSameRequest(same, data)) results[index] = keyConflict(index);
+    }
+    const refused = results.filter((result) => 'status' in result).length;
+    return { batchId, results, accepted: results.length - refused, rejected: refused };
   }
 
   /** Jobs already queued under the messageIds the batch's idempotency keys derive. */
@@ -183,4 +180,13 @@ function checkMessage(
 
 function rejection(index: number, status: number, code: string, errors: FieldError[]): Rejection {
   return { index, status, code, errors };
+}
+
+function keyConflict(index: number): Rejection {
+  return rejection(index, 409, ErrorCode.Conflict, [
+    {
+      path: `messages[${index}].idempotencyKey`,
+      message: 'this idempotencyKey was already used for a different message',
+    },
+  ]);
 }

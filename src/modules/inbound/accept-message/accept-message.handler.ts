@@ -35,7 +35,13 @@ export class AcceptMessageHandler implements ICommandHandler<
       if (earlier) return this.replay(earlier, job);
     }
     const queued = await this.queue.enqueue(job, message.occurredAt);
-    this.timeline.recordInBackground(receivedStep(queued));
+    if (!queued.created) {
+      // A request with the same Idempotency-Key queued it a moment before this one: the same
+      // request answers its messageId, a different one 409 (never a 202 for a body not queued).
+      const earlier = await this.queue.peek(messageId);
+      return earlier ? this.replay(earlier, job) : { messageId };
+    }
+    this.timeline.recordInBackground(receivedStep(queued.data));
     return { messageId };
   }
 
