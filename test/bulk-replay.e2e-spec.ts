@@ -278,4 +278,49 @@ describe('Bulk replay of failed events', () => {
     expect(Number(queued?.[1])).toBe(TOTAL + 3);
     expect(metrics).toMatch(/avvyr_replay_messages_total\{outcome="skipped"\} 1\b/);
   });
+
+  it('two replays of the same events started at once: each event runs once more, not twice', async () => {
+    const d = await Api.forAccount(service, 'acc-replay-d');
+    const { apiKey } = await d.newCustomIntegration();
+    const COUNT = 40;
+    await d.injectFault({ action: 'price.set', status: 422, times: COUNT });
+    const sent = await sendBatch(
+      apiKey,
+      Array.from({ length: COUNT }, (_, i) => ({
+        action: 'price.set',
+        data: { items: [{ sku: `D-${i}`, sellingPrice: 100 + i }] },
+      })),
+    );
+    const ids: string[] = sent.body.results.map((r: any) => r.messageId);
+    await waitFor(
+      async () => (await listAll(d, { status: 'failed' })).length,
+      (n) => n === COUNT,
+      { timeoutMs: 60_000, what: "D's events to fail" },
+    );
+    const [first, second] = await Promise.all([replay(d, {}), replay(d, {})]);
+    expect([first.status, second.status]).toEqual([202, 202]);
+    const finals = await Promise.all(
+      [first, second].map((started) =>
+        waitFor(
+          () => progress(d, started.body.replayId),
+          (r) => r.body.status === 'done',
+          { timeoutMs: 120_000, what: "D's replays to finish" },
+        ),
+      ),
+    );
+    // Between them every event was queued exactly once; the other replay skipped it.
+    const queued = finals.reduce((sum, f) => sum + f.body.queued, 0);
+    const skipped = finals.reduce((sum, f) => sum + f.body.skipped, 0);
+    expect({ queued, skipped }).toEqual({
+      queued: COUNT,
+      skipped: first.body.matched + second.body.matched - COUNT,
+    });
+    const calls = (await d.sandboxState()).calls;
+    for (const id of ids) {
+      const event = await d.waitForStatus(id, 'succeeded', 60_000);
+      expect(event.timeline.filter((s: any) => s.step === 'manual-retry')).toHaveLength(1);
+      const statuses = calls.filter((c: any) => c.idempotencyKey === id).map((c: any) => c.status);
+      expect({ id, statuses }).toEqual({ id, statuses: [422, 200] });
+    }
+  }, 240_000);
 });
