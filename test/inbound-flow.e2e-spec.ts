@@ -1,4 +1,5 @@
 import { Api } from './support/api';
+import { http } from './support/http';
 import { startTestService, TestService } from './support/test-service';
 import { SEED_EXAMPLES } from './fixtures/seed-examples';
 
@@ -123,6 +124,40 @@ describe('Custom Inbound: the seven seed examples end to end', () => {
 
     const conflict = await api.send(apiKey, SEED_EXAMPLES['price.set'], headers);
     expect(conflict.status).toBe(409);
+  });
+
+  it('an Idempotency-Key resent after BullMQ trimmed the finished job: answered from the event, not queued again', async () => {
+    const key = 'erp-trimmed-0001';
+    const first = await api.send(apiKey, SEED_EXAMPLES['customer.upsert'], {
+      'idempotency-key': key,
+    });
+    const { messageId } = first.body;
+    await api.waitForStatus(messageId, 'succeeded');
+    await service.trimJob('inbound', messageId);
+    expect(await service.jobState('inbound', messageId)).toBe('missing');
+
+    const again = await api.send(apiKey, SEED_EXAMPLES['customer.upsert'], {
+      'idempotency-key': key,
+    });
+    expect({ status: again.status, body: again.body }).toEqual({
+      status: 202,
+      body: { messageId },
+    });
+    const other = await api.send(apiKey, SEED_EXAMPLES['price.set'], { 'idempotency-key': key });
+    expect(other.status).toBe(409);
+    const inBatch = await http(`${service.url}/integrations/custom/inbound/batch`, {
+      token: apiKey,
+      body: { messages: [{ ...SEED_EXAMPLES['customer.upsert'], idempotencyKey: key }] },
+    });
+    expect(inBatch.body.results).toEqual([{ index: 0, messageId }]);
+
+    expect(await service.jobState('inbound', messageId)).toBe('missing');
+    const event = (await api.event(messageId)).body;
+    expect(event.timeline.map((s: any) => s.step)).toEqual(['received', 'processing', 'succeeded']);
+    const calls = (await api.sandboxState()).calls.filter(
+      (c: any) => c.idempotencyKey === messageId,
+    );
+    expect(calls).toHaveLength(1);
   });
 
   it('ten concurrent sends with one Idempotency-Key: one messageId, one event, one backend call', async () => {

@@ -19,6 +19,8 @@ export interface TestService {
   queueCounts(queue: string): Promise<Record<string, number>>;
   /** BullMQ state of one job (`failed`, `completed`, … or `missing`). */
   jobState(queue: string, jobId: string): Promise<string>;
+  /** Removes a finished job, as BullMQ's retention (24 h / 5,000 completed) does. */
+  trimJob(queue: string, jobId: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -65,6 +67,10 @@ export async function startTestService(
     queueCounts: (name) => withQueue(env, name, (queue) => queue.getJobCounts()),
     jobState: (name, jobId) =>
       withQueue(env, name, async (queue) => (await queue.getJob(jobId))?.getState() ?? 'missing'),
+    trimJob: (name, jobId) =>
+      withQueue(env, name, async (queue) => {
+        await (await queue.getJob(jobId))?.remove();
+      }),
     close: async () => {
       await running.close(); // a no-op when the test already closed it
       await dropTestData(env);

@@ -8,7 +8,7 @@ export { StalledJobRecorder, STALLED_ERROR_CODE } from './timeline/stalled-job';
 export type { TrackedJobData, StepReporter } from './timeline/tracked-job';
 export { MessageSources } from './retry/message-sources';
 export type { MessageQueueAccess, QueueDepth } from './retry/message-sources';
-export { EventsQueryService } from './query/events-query.service';
+export { EventsQueryService, type EarlierRequest } from './query/events-query.service';
 export { EventRetentionModule } from './retention/event-retention.module';
 export { EventReplayModule } from './replay/event-replay.module';
 export { ReplayPageProcessed } from './replay/replay-page-processed.event';

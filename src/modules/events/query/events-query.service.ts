@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
-import type { FilterQuery, Model } from 'mongoose';
-import { ErrorCode, NotFoundError } from '../../../common/errors';
+import { ConnectionStates, type FilterQuery, type Model } from 'mongoose';
+import { ErrorCode, isStoreUnavailable, NotFoundError } from '../../../common/errors';
 import { EventSku } from '../event-sku.schema';
 import { EVENT_LIST_SORT, IntegrationEvent } from '../integration-event.schema';
 import { MessageSources } from '../retry/message-sources';
@@ -11,6 +11,8 @@ import type { EventsFilterDto } from './events-filter.dto';
 import { StatusCounts, StatusCountsSource } from './status-counts';
 
 export type EventView = Omit<IntegrationEvent, '_id' | 'statusRank'>;
+/** What a message was sent with: an Idempotency-Key resend must match it. */
+export type EarlierRequest = Pick<EventView, 'action' | 'entityId' | 'payload'>;
 
 const LIST_PROJECTION = { _id: 0, statusRank: 0, payload: 0, timeline: 0 } as const;
 const DETAIL_PROJECTION = { _id: 0, statusRank: 0 } as const;
@@ -155,6 +157,33 @@ export class EventsQueryService {
       }
       if (rows.length < batch) return found;
       cursor = rows[rows.length - 1];
+    }
+  }
+
+  /**
+   * What the events of these messageIds were sent with, for an Idempotency-Key resend whose job
+   * BullMQ has already trimmed (completed jobs are kept 24 h / 5,000): the event is kept for
+   * EVENT_RETENTION_DAYS. Empty while the store is unreachable: ingest goes on on Redis alone.
+   */
+  async earlierRequests(
+    accountId: string,
+    messageIds: string[],
+  ): Promise<Map<string, EarlierRequest>> {
+    // A store known to be down is not waited for (its server selection takes 800 ms).
+    if (!messageIds.length || this.events.db.readyState !== ConnectionStates.connected) {
+      return new Map();
+    }
+    try {
+      const docs = await this.events
+        .find(
+          { _id: { $in: messageIds }, accountId },
+          { _id: 0, messageId: 1, action: 1, entityId: 1, payload: 1 },
+        )
+        .lean<(EarlierRequest & { messageId: string })[]>();
+      return new Map(docs.map(({ messageId, ...request }) => [messageId, request]));
+    } catch (error) {
+      if (isStoreUnavailable(error)) return new Map();
+      throw error;
     }
   }
 

@@ -2,7 +2,7 @@ import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import { newMessageContext } from '../../../common/context';
 import { DomainError, ErrorCode, FieldError, ValidationFailedError } from '../../../common/errors';
-import { MessageTimeline, TrackedJobData } from '../../events';
+import { EarlierRequest, EventsQueryService, MessageTimeline, TrackedJobData } from '../../events';
 import { allowedActionsOf } from '../../integrations';
 import {
   isSameRequest,
@@ -33,6 +33,7 @@ export class AcceptBatchHandler implements ICommandHandler<AcceptBatchCommand, A
   constructor(
     private readonly queue: InboundQueueService,
     private readonly timeline: MessageTimeline,
+    private readonly events: EventsQueryService,
   ) {}
 
   async execute(command: AcceptBatchCommand): Promise<AcceptedBatch> {
@@ -50,7 +51,7 @@ export class AcceptBatchHandler implements ICommandHandler<AcceptBatchCommand, A
 
     const toQueue: { data: TrackedJobData; occurredAt?: string; index: number }[] = [];
     const keyed = new Map<string, TrackedJobData>();
-    const earlier = await this.earlierJobs(integration.id, candidates);
+    const earlier = await this.earlierJobs(integration, candidates);
     for (const { index, message, idempotencyKey } of candidates) {
       const messageId = idempotencyKey
         ? messageIdForKey(integration.id, idempotencyKey)
@@ -101,20 +102,25 @@ export class AcceptBatchHandler implements ICommandHandler<AcceptBatchCommand, A
 
   /** Jobs already queued under the messageIds the batch's idempotency keys derive. */
   private async earlierJobs(
-    integrationId: string,
+    integration: { id: string; accountId: string },
     candidates: Candidate[],
-  ): Promise<Map<string, TrackedJobData>> {
+  ): Promise<Map<string, EarlierRequest>> {
     const ids = [
       ...new Set(
         candidates.flatMap(({ idempotencyKey }) =>
-          idempotencyKey ? [messageIdForKey(integrationId, idempotencyKey)] : [],
+          idempotencyKey ? [messageIdForKey(integration.id, idempotencyKey)] : [],
         ),
       ),
     ];
     const found = await Promise.all(ids.map((id) => this.queue.peek(id)));
-    return new Map(
-      found.flatMap((job, i) => (job ? [[ids[i], job] as [string, TrackedJobData]] : [])),
+    const earlier = new Map<string, EarlierRequest>(
+      found.flatMap((job, i) => (job ? [[ids[i], job] as [string, EarlierRequest]] : [])),
     );
+    // Jobs BullMQ has trimmed already: their events tell (one read for the whole batch).
+    const trimmed = ids.filter((id) => !earlier.has(id));
+    const stored = await this.events.earlierRequests(integration.accountId, trimmed);
+    for (const [id, request] of stored) earlier.set(id, request);
+    return earlier;
   }
 }
 

@@ -4,7 +4,13 @@ import { createHash, randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { DomainError, ErrorCode, ValidationFailedError } from '../../../common/errors';
 import { allowedActionsOf } from '../../integrations';
-import { MessageStatus, MessageStep, MessageTimeline, TrackedJobData } from '../../events';
+import {
+  EventsQueryService,
+  MessageStatus,
+  MessageStep,
+  MessageTimeline,
+  TrackedJobData,
+} from '../../events';
 import { InboundQueueService } from '../inbound-queue.service';
 import { AcceptedMessage, AcceptMessageCommand } from './accept-message.command';
 import { validateInboundBody, ValidInboundMessage } from './inbound-body.validator';
@@ -18,6 +24,7 @@ export class AcceptMessageHandler implements ICommandHandler<
   constructor(
     private readonly queue: InboundQueueService,
     private readonly timeline: MessageTimeline,
+    private readonly events: EventsQueryService,
   ) {}
 
   async execute(command: AcceptMessageCommand): Promise<AcceptedMessage> {
@@ -31,31 +38,34 @@ export class AcceptMessageHandler implements ICommandHandler<
       message,
     );
     if (command.idempotencyKey) {
-      const earlier = await this.queue.peek(messageId);
-      if (earlier) return this.replay(earlier, job);
+      // The job while BullMQ keeps it, else the event (kept much longer than finished jobs).
+      const earlier =
+        (await this.queue.peek(messageId)) ??
+        (await this.events.earlierRequests(integration.accountId, [messageId])).get(messageId);
+      if (earlier) return replay(earlier, job);
     }
     const queued = await this.queue.enqueue(job, message.occurredAt);
     if (!queued.created) {
       // A request with the same Idempotency-Key queued it a moment before this one: the same
       // request answers its messageId, a different one 409 (never a 202 for a body not queued).
       const earlier = await this.queue.peek(messageId);
-      return earlier ? this.replay(earlier, job) : { messageId };
+      return earlier ? replay(earlier, job) : { messageId };
     }
     this.timeline.recordInBackground(receivedStep(queued.data));
     return { messageId };
   }
+}
 
-  /** Same Idempotency-Key as an earlier request: already queued, once. */
-  private replay(earlier: TrackedJobData, job: TrackedJobData): AcceptedMessage {
-    if (!isSameRequest(earlier, job)) {
-      throw new DomainError(
-        ErrorCode.Conflict,
-        409,
-        'This Idempotency-Key was already used for a different request.',
-      );
-    }
-    return { messageId: earlier.context.messageId };
+/** Same Idempotency-Key as an earlier request: already queued, once. */
+function replay(earlier: SentRequest, job: TrackedJobData): AcceptedMessage {
+  if (!isSameRequest(earlier, job)) {
+    throw new DomainError(
+      ErrorCode.Conflict,
+      409,
+      'This Idempotency-Key was already used for a different request.',
+    );
   }
+  return { messageId: job.context.messageId };
 }
 
 /** The job of an inbound message accepted now, before it is queued. */
@@ -92,8 +102,15 @@ export function receivedStep(job: TrackedJobData, detail?: Record<string, unknow
   };
 }
 
+/** What a request was sent with, from its queued job or its event. */
+interface SentRequest {
+  action: string;
+  entityId?: string;
+  payload?: unknown;
+}
+
 /** Whether a resend under an Idempotency-Key is the request that was queued under it. */
-export function isSameRequest(earlier: TrackedJobData, job: TrackedJobData): boolean {
+export function isSameRequest(earlier: SentRequest, job: SentRequest): boolean {
   return (
     earlier.action === job.action &&
     earlier.entityId === job.entityId &&
