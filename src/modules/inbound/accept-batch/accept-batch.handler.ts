@@ -100,7 +100,10 @@ export class AcceptBatchHandler implements ICommandHandler<AcceptBatchCommand, A
     return { batchId, results, accepted: results.length - refused, rejected: refused };
   }
 
-  /** Jobs already queued under the messageIds the batch's idempotency keys derive. */
+  /**
+   * What was sent earlier under the messageIds the batch's idempotency keys derive: the queued
+   * job, or the event once BullMQ has trimmed the finished job.
+   */
   private async earlierJobs(
     integration: { id: string; accountId: string },
     candidates: Candidate[],
