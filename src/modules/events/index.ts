@@ -19,3 +19,4 @@ export { OrderedJobGate } from './queue/ordered-job-gate';
 export { ProjectionWriter } from './timeline/projection-writer';
 export { StatusCountsSource } from './query/status-counts';
 export type { StatusCountReader, StatusCountFilter, StatusCounts } from './query/status-counts';
+export { receivedDetail } from './timeline/event-patch';

@@ -1,4 +1,5 @@
 import type { AnyBulkWriteOperation } from 'mongoose';
+import type { MessageContext } from '../../../common/context';
 import type { IntegrationEvent, TimelineEntry } from '../integration-event.schema';
 import { payloadExternalId, payloadSkus } from './event-keys';
 import { MessageStatus, MessageStep, statusRank } from './message-step';
@@ -155,7 +156,6 @@ function identityFields(step: MessageStep): Record<string, unknown> {
  */
 function impliedEntries(step: MessageStep): TimelineEntry[] {
   if (step.step !== 'processing' || step.run !== 0 || step.source !== 'inbound') return [];
-  const { batchId, batchIndex } = step.context;
   return [
     timelineEntry({
       ...step,
@@ -163,14 +163,19 @@ function impliedEntries(step: MessageStep): TimelineEntry[] {
       status: MessageStatus.Received,
       attempt: 0,
       at: new Date(step.context.receivedAt),
-      // As the batch endpoint writes it, key for key, or `$addToSet` would add a second one.
-      detail:
-        batchId !== undefined && batchIndex !== undefined
-          ? { batchId, index: batchIndex }
-          : undefined,
+      // As the API writes it, key for key, or `$addToSet` would add a second one.
+      detail: receivedDetail(step.context),
       error: undefined,
     }),
   ];
+}
+
+/** The `received` step's detail: the batch and index an inbound message came in, if any. */
+export function receivedDetail(context: MessageContext): Record<string, unknown> | undefined {
+  const { batchId, batchIndex } = context;
+  return batchId !== undefined && batchIndex !== undefined
+    ? { batchId, index: batchIndex }
+    : undefined;
 }
 
 function timelineEntry(step: MessageStep): TimelineEntry {

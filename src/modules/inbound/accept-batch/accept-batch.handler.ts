@@ -5,6 +5,7 @@ import { DomainError, ErrorCode, FieldError, ValidationFailedError } from '../..
 import { EarlierRequest, EventsQueryService, MessageTimeline, TrackedJobData } from '../../events';
 import { allowedActionsOf } from '../../integrations';
 import {
+  earlierRequests,
   isSameRequest,
   messageIdForKey,
   newInboundJob,
@@ -88,7 +89,7 @@ export class AcceptBatchHandler implements ICommandHandler<AcceptBatchCommand, A
     for (const [i, { data, created }] of queued.entries()) {
       const { index } = toQueue[i];
       if (created) {
-        this.timeline.recordInBackground(receivedStep(data, { batchId, index }));
+        this.timeline.recordInBackground(receivedStep(data));
         continue;
       }
       // Its idempotencyKey was queued a moment before by a concurrent request: the same message
@@ -100,30 +101,15 @@ export class AcceptBatchHandler implements ICommandHandler<AcceptBatchCommand, A
     return { batchId, results, accepted: results.length - refused, rejected: refused };
   }
 
-  /**
-   * What was sent earlier under the messageIds the batch's idempotency keys derive: the queued
-   * job, or the event once BullMQ has trimmed the finished job.
-   */
-  private async earlierJobs(
+  /** What was sent earlier under the messageIds the batch's idempotency keys derive. */
+  private earlierJobs(
     integration: { id: string; accountId: string },
     candidates: Candidate[],
   ): Promise<Map<string, EarlierRequest>> {
-    const ids = [
-      ...new Set(
-        candidates.flatMap(({ idempotencyKey }) =>
-          idempotencyKey ? [messageIdForKey(integration.id, idempotencyKey)] : [],
-        ),
-      ),
-    ];
-    const found = await Promise.all(ids.map((id) => this.queue.peek(id)));
-    const earlier = new Map<string, EarlierRequest>(
-      found.flatMap((job, i) => (job ? [[ids[i], job] as [string, EarlierRequest]] : [])),
+    const ids = candidates.flatMap(({ idempotencyKey }) =>
+      idempotencyKey ? [messageIdForKey(integration.id, idempotencyKey)] : [],
     );
-    // Jobs BullMQ has trimmed already: their events tell (one read for the whole batch).
-    const trimmed = ids.filter((id) => !earlier.has(id));
-    const stored = await this.events.earlierRequests(integration.accountId, trimmed);
-    for (const [id, request] of stored) earlier.set(id, request);
-    return earlier;
+    return earlierRequests(this.queue, this.events, integration.accountId, [...new Set(ids)]);
   }
 }
 

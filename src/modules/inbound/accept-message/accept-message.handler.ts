@@ -5,10 +5,12 @@ import { isDeepStrictEqual } from 'node:util';
 import { DomainError, ErrorCode, ValidationFailedError } from '../../../common/errors';
 import { allowedActionsOf } from '../../integrations';
 import {
+  EarlierRequest,
   EventsQueryService,
   MessageStatus,
   MessageStep,
   MessageTimeline,
+  receivedDetail,
   TrackedJobData,
 } from '../../events';
 import { InboundQueueService } from '../inbound-queue.service';
@@ -38,10 +40,9 @@ export class AcceptMessageHandler implements ICommandHandler<
       message,
     );
     if (command.idempotencyKey) {
-      // The job while BullMQ keeps it, else the event (kept much longer than finished jobs).
-      const earlier =
-        (await this.queue.peek(messageId)) ??
-        (await this.events.earlierRequests(integration.accountId, [messageId])).get(messageId);
+      const earlier = (
+        await earlierRequests(this.queue, this.events, integration.accountId, [messageId])
+      ).get(messageId);
       if (earlier) return replay(earlier, job);
     }
     const queued = await this.queue.enqueue(job, message.occurredAt);
@@ -57,7 +58,7 @@ export class AcceptMessageHandler implements ICommandHandler<
 }
 
 /** Same Idempotency-Key as an earlier request: already queued, once. */
-function replay(earlier: SentRequest, job: TrackedJobData): AcceptedMessage {
+function replay(earlier: EarlierRequest, job: TrackedJobData): AcceptedMessage {
   if (!isSameRequest(earlier, job)) {
     throw new DomainError(
       ErrorCode.Conflict,
@@ -85,7 +86,8 @@ export function newInboundJob(
 }
 
 /** The `received` step of an inbound message just queued. */
-export function receivedStep(job: TrackedJobData, detail?: Record<string, unknown>): MessageStep {
+export function receivedStep(job: TrackedJobData): MessageStep {
+  const detail = receivedDetail(job.context);
   return {
     context: job.context,
     source: 'inbound',
@@ -102,15 +104,29 @@ export function receivedStep(job: TrackedJobData, detail?: Record<string, unknow
   };
 }
 
-/** What a request was sent with, from its queued job or its event. */
-interface SentRequest {
-  action: string;
-  entityId?: string;
-  payload?: unknown;
+/**
+ * What was sent earlier under these messageIds (Idempotency-Key resends): the queued job while
+ * BullMQ keeps it, else the event, which is kept much longer than finished jobs (one read of the
+ * store for all the ids Redis no longer holds).
+ */
+export async function earlierRequests(
+  queue: InboundQueueService,
+  events: EventsQueryService,
+  accountId: string,
+  messageIds: string[],
+): Promise<Map<string, EarlierRequest>> {
+  const jobs = await Promise.all(messageIds.map((id) => queue.peek(id)));
+  const earlier = new Map<string, EarlierRequest>();
+  jobs.forEach((job, i) => job && earlier.set(messageIds[i], job));
+  const trimmed = messageIds.filter((id) => !earlier.has(id));
+  for (const [id, request] of await events.earlierRequests(accountId, trimmed)) {
+    earlier.set(id, request);
+  }
+  return earlier;
 }
 
 /** Whether a resend under an Idempotency-Key is the request that was queued under it. */
-export function isSameRequest(earlier: SentRequest, job: SentRequest): boolean {
+export function isSameRequest(earlier: EarlierRequest, job: EarlierRequest): boolean {
   return (
     earlier.action === job.action &&
     earlier.entityId === job.entityId &&
