@@ -80,6 +80,30 @@ describe('Redis Cluster: 2 APIs and 2 workers on 3 primaries + 3 replicas', () =
     if (clusterEnv) await run('bash', [SCRIPT, 'cluster-down'], { env: clusterEnv });
   }, 60_000);
 
+  /** The message's job and its entity key's ordering state, for a test that timed out on it. */
+  async function whereIs(messageId: string, sku: string): Promise<string> {
+    const prefix = queuePrefix(service.env);
+    const keys: string[] = [];
+    for (const node of admin.nodes('master')) {
+      keys.push(...(await node.keys(`${prefix}:ord:*${sku}*`)));
+      keys.push(...(await node.keys(`${prefix}:ord:*${messageId}*`)));
+    }
+    const ordering: Record<string, unknown> = {};
+    for (const key of keys) {
+      const type = await admin.type(key);
+      ordering[key] =
+        type === 'zset'
+          ? await admin.zrange(key, 0, -1, 'WITHSCORES')
+          : type === 'set'
+            ? await admin.smembers(key)
+            : type === 'hash'
+              ? await admin.hgetall(key)
+              : await admin.get(key);
+    }
+    const job = await service.jobDetail('inbound', messageId);
+    return `job: ${JSON.stringify(job)}\nordering: ${JSON.stringify(ordering)}`;
+  }
+
   const set = (sku: string, quantity: number, occurredAt?: string) => ({
     action: 'inventory.set',
     data: { items: [{ sku, quantity }] },
@@ -143,7 +167,12 @@ describe('Redis Cluster: 2 APIs and 2 workers on 3 primaries + 3 replicas', () =
       { what: 'the job to be failed in the queue' },
     );
     expect((await api2.retry(failing.body.messageId)).status).toBe(202);
-    await api.waitForStatus(failing.body.messageId, 'succeeded', 30_000);
+    await api
+      .waitForStatus(failing.body.messageId, 'succeeded', 30_000)
+      .catch(async (error: Error) => {
+        // Failed once on CI (stuck `received` after the 202): say where the message stands.
+        throw new Error(`${error.message}\n${await whereIs(failing.body.messageId, 'CL-R')}`);
+      });
     expect((await api.sandboxState()).inventory['CL-R']).toEqual({ default: 6 });
   }, 90_000);
 

@@ -49,14 +49,18 @@ export async function waitFor<T>(
   let last: T = await probe();
   while (!done(last)) {
     if (Date.now() > deadline) {
-      throw new Error(
-        `Timed out waiting for ${what}; last value: ${JSON.stringify(last)?.slice(0, 2000)}`,
-      );
+      throw new Error(`Timed out waiting for ${what}; last value: ${abridged(last)}`);
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
     last = await probe();
   }
   return last;
+}
+
+/** A value for an error message: its start and its end (a timeline's latest steps are last). */
+function abridged(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length <= 4000 ? text : `${text.slice(0, 1500)} […] ${text.slice(-2500)}`;
 }
 
 /**

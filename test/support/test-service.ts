@@ -21,6 +21,8 @@ export interface TestService {
   jobState(queue: string, jobId: string): Promise<string>;
   /** Removes a finished job, as BullMQ's retention (24 h / 5,000 completed) does. */
   trimJob(queue: string, jobId: string): Promise<void>;
+  /** What BullMQ holds for one job (state, attempts, run, times): for a failing test's message. */
+  jobDetail(queue: string, jobId: string): Promise<Record<string, unknown>>;
   close(): Promise<void>;
 }
 
@@ -70,6 +72,23 @@ export async function startTestService(
     trimJob: (name, jobId) =>
       withQueue(env, name, async (queue) => {
         await (await queue.getJob(jobId))?.remove();
+      }),
+    jobDetail: (name, jobId) =>
+      withQueue(env, name, async (queue) => {
+        const job = await queue.getJob(jobId);
+        if (!job) return { state: 'missing' };
+        return {
+          state: await job.getState(),
+          run: job.data?.run,
+          heldBehind: job.data?.heldBehind,
+          attemptsMade: job.attemptsMade,
+          attemptsStarted: job.attemptsStarted,
+          delay: job.delay,
+          timestamp: job.timestamp,
+          processedOn: job.processedOn,
+          finishedOn: job.finishedOn,
+          failedReason: job.failedReason,
+        };
       }),
     close: async () => {
       await running.close(); // a no-op when the test already closed it
