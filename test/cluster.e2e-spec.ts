@@ -38,7 +38,7 @@ async function freePortRange(count: number): Promise<number> {
 
 /**
  * The service on a Redis Cluster started by scripts/local-services.sh (3 primaries, 3 replicas,
- * cluster-node-timeout 1 s), with 2 API processes (this one and a child) and 2 worker processes.
+ * cluster-node-timeout 3 s), with 2 API processes (this one and a child) and 2 worker processes.
  */
 describe('Redis Cluster: 2 APIs and 2 workers on 3 primaries + 3 replicas', () => {
   let clusterEnv: Record<string, string>;
@@ -48,13 +48,16 @@ describe('Redis Cluster: 2 APIs and 2 workers on 3 primaries + 3 replicas', () =
   let api2: Api;
   let apiKey: string;
   let admin: Cluster;
+  let startEpoch: string | undefined;
   const children: ServiceProcess[] = [];
 
   beforeAll(async () => {
     clusterEnv = {
       ...(process.env as Record<string, string>),
       LOCAL_REDIS_CLUSTER_PORT: String(await freePortRange(6)),
-      LOCAL_REDIS_CLUSTER_NODE_TIMEOUT: '1000',
+      // Long enough that a busy CI machine's slow answers are not taken for a dead node (a failover
+      // nobody asked for), short enough that the kill -9 test's failover takes seconds.
+      LOCAL_REDIS_CLUSTER_NODE_TIMEOUT: '3000',
     };
     const { stdout } = await run('bash', [SCRIPT, 'cluster'], { env: clusterEnv });
     nodes = /REDIS_CLUSTER_NODES=(\S+)/.exec(stdout)![1];
@@ -71,6 +74,9 @@ describe('Redis Cluster: 2 APIs and 2 workers on 3 primaries + 3 replicas', () =
     // The second API process, same account and key: any replica answers any request.
     api2 = new Api({ ...service, url: children[0].url }, api.managementToken);
     ({ apiKey } = await api.newCustomIntegration());
+    startEpoch = /cluster_current_epoch:(\d+)/.exec(
+      String(await admin.call('CLUSTER', 'INFO')),
+    )?.[1];
   }, 240_000);
 
   afterAll(async () => {
@@ -101,7 +107,10 @@ describe('Redis Cluster: 2 APIs and 2 workers on 3 primaries + 3 replicas', () =
               : await admin.get(key);
     }
     const job = await service.jobDetail('inbound', messageId);
-    return `job: ${JSON.stringify(job)}\nordering: ${JSON.stringify(ordering)}`;
+    // A failover nobody asked for (a node too slow to answer on a busy machine) moves the epoch.
+    const info = String(await admin.call('CLUSTER', 'INFO'));
+    const epoch = /cluster_current_epoch:(\d+)/.exec(info)?.[1];
+    return `job: ${JSON.stringify(job)}\nordering: ${JSON.stringify(ordering)}\nepoch: ${epoch} (${startEpoch} at start)`;
   }
 
   const set = (sku: string, quantity: number, occurredAt?: string) => ({
@@ -174,6 +183,43 @@ describe('Redis Cluster: 2 APIs and 2 workers on 3 primaries + 3 replicas', () =
         throw new Error(`${error.message}\n${await whereIs(failing.body.messageId, 'CL-R')}`);
       });
     expect((await api.sandboxState()).inventory['CL-R']).toEqual({ default: 6 });
+  }, 90_000);
+
+  it('answers a manual retry 202 only once a replica holds it (REDIS_WAIT_REPLICAS)', async () => {
+    await api.injectFault({ action: 'inventory.adjust', status: 503, times: 4 });
+    const failing = await api.send(apiKey, {
+      action: 'inventory.adjust',
+      data: { items: [{ sku: 'CL-RW', adjustment: 2 }] },
+    });
+    await api.waitForStatus(failing.body.messageId, 'failed', 30_000);
+    await waitFor(
+      () => service.jobState('inbound', failing.body.messageId),
+      (state) => state === 'failed',
+      { what: 'the job to be failed in the queue' },
+    );
+    // The queues' primary keeps running; its replica is frozen, so WAIT gets no acknowledgement
+    // (for less than cluster-node-timeout: nobody marks it failed).
+    const slot = calculateSlot(queuePrefix(service.env));
+    const shards = (await admin.call('CLUSTER', 'SHARDS')) as unknown[][];
+    const port = nodePort(
+      shards.find((shard) => ownsSlot(shard, slot)),
+      'replica',
+    );
+    const direct = new IORedis(port!, '127.0.0.1');
+    const pid = Number(/process_id:(\d+)/.exec(await direct.info('server'))![1]);
+    direct.disconnect();
+    process.kill(pid, 'SIGSTOP');
+    let frozen: Awaited<ReturnType<Api['retry']>>;
+    try {
+      frozen = await api2.retry(failing.body.messageId);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    expect(frozen.status).toBe(503);
+    expect(frozen.body.code).toBe('QUEUE_OUTCOME_UNKNOWN');
+    // It was queued on the primary all the same, and runs.
+    await api.waitForStatus(failing.body.messageId, 'succeeded', 30_000);
+    expect((await api.sandboxState()).inventory['CL-RW']).toEqual({ default: 2 });
   }, 90_000);
 
   it('applies and acknowledges an Avasam stock notification', async () => {
@@ -317,11 +363,16 @@ function ownsSlot(shard: unknown[], slot: number): boolean {
 }
 
 function primaryPort(shard: unknown[] | undefined): number | undefined {
+  return nodePort(shard, 'master');
+}
+
+/** The port of the shard's online node in `role` (`master` or `replica`). */
+function nodePort(shard: unknown[] | undefined, role: 'master' | 'replica'): number | undefined {
   if (!shard) return undefined;
   const shardNodes = shard[shard.indexOf('nodes') + 1] as unknown[][];
   for (const node of shardNodes) {
     const field = (name: string) => node[node.indexOf(name) + 1];
-    if (field('role') === 'master' && field('health') === 'online') return Number(field('port'));
+    if (field('role') === role && field('health') === 'online') return Number(field('port'));
   }
   return undefined;
 }

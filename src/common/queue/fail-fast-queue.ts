@@ -80,7 +80,7 @@ export class FailFastQueue<T> {
    * With REDIS_WAIT_REPLICAS, resolves once that many replicas hold what this connection wrote
    * up to the job (WAIT on the primary serving its slot): a failover then cannot lose it.
    */
-  private async replicated(jobId: string): Promise<void> {
+  private async replicated(jobId: string, unconfirmed = outcomeUnknown): Promise<void> {
     if (!this.replicas.count) return;
     const key = this.queue.toKey(jobId);
     const acknowledged = await Promise.resolve(writerOf(this.connection, key))
@@ -93,7 +93,7 @@ export class FailFastQueue<T> {
     this.logger.warn(
       `Job ${jobId} reached ${acknowledged ?? 0} of ${this.replicas.count} replicas`,
     );
-    throw outcomeUnknown();
+    throw unconfirmed();
   }
 
   /**
@@ -195,7 +195,8 @@ export class FailFastQueue<T> {
   /**
    * Queues a message again under the same job id (manual retry): a failed job is retried in place
    * with the new run's data, a completed or vanished one is queued afresh, one still in flight is
-   * refused with 409.
+   * refused with 409. Like an add, it resolves only once REDIS_WAIT_REPLICAS replicas hold it: a
+   * retry answered 202 and then lost to a failover would leave its event `received` for good.
    */
   async requeue(name: string, data: T, options: JobsOptions & { jobId: string }): Promise<void> {
     const existing = await this.getJob(options.jobId);
@@ -208,6 +209,7 @@ export class FailFastQueue<T> {
         await this.connection.hdel(this.queue.toKey(options.jobId), 'stc');
         // A new run counts its attempts from 1 (earlier runs are in the data) with a full budget.
         await existing.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+        await this.replicated(options.jobId, retryUnconfirmed);
         return;
       }
       if (state !== 'completed' && state !== 'unknown') {
@@ -283,6 +285,15 @@ function outcomeUnknown(): ServiceUnavailableError {
     'The message queue did not answer in time: the message may or may not have been accepted. ' +
       'Resend it with the same Idempotency-Key (a message is queued once per key); without ' +
       'one, a resend may be processed twice.',
+  );
+}
+
+function retryUnconfirmed(): ServiceUnavailableError {
+  return new ServiceUnavailableError(
+    ErrorCode.QueueOutcomeUnknown,
+    'The message queue did not confirm the retry in time: it may or may not have been queued. ' +
+      'Look at the event before retrying it again (a retry of a message already queued is ' +
+      'refused with 409).',
   );
 }
 

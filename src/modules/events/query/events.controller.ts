@@ -79,7 +79,9 @@ export class EventsController {
     summary: 'Queue a failed event again under the same messageId',
     description:
       '409 EVENT_NOT_RETRYABLE when the event is not failed, or while another retry of it is ' +
-      'in progress: of concurrent retries of one event, exactly one queues a new run.',
+      'in progress: of concurrent retries of one event, exactly one queues a new run. ' +
+      '503 QUEUE_OUTCOME_UNKNOWN when REDIS_WAIT_REPLICAS replicas did not confirm the retry ' +
+      'in time: it may have been queued, so read the event before retrying again.',
   })
   @ApiAcceptedResponse({ type: RetryAcceptedResponse })
   @ApiProblemResponses(404, 409, 503)
