@@ -46,11 +46,12 @@ redis_up() {
 
 ferretdb_bin() {
   if command -v ferretdb >/dev/null; then command -v ferretdb; return; fi
-  # The name carries a hash of the local patch, so a build from another version of it (or
-  # without it) is replaced, not reused.
-  local patch_file="$root/scripts/ferretdb/sqlite-pushdown.patch" patch_hash
-  patch_hash="$(sha256sum "$patch_file" | cut -c1-12)"
-  local bin="$tools/ferretdb-$ferretdb_version-pushdown-$patch_hash"
+  # The name carries a hash of the local patches, so a build from another version of them (or
+  # without them) is replaced, not reused. Applied in this order; each header says why.
+  local patches=("$root/scripts/ferretdb/sqlite-pushdown.patch" "$root/scripts/ferretdb/atomic-updates.patch")
+  local patch_hash
+  patch_hash="$(cat "${patches[@]}" | sha256sum | cut -c1-12)"
+  local bin="$tools/ferretdb-$ferretdb_version-patched-$patch_hash"
   if [ ! -x "$bin" ]; then
     command -v go >/dev/null || { log "neither mongod nor go is on PATH: cannot provide a document store"; exit 1; }
     log "building FerretDB $ferretdb_version into $tools (first run only, a few minutes)"
@@ -61,10 +62,11 @@ ferretdb_bin() {
     build="$(mktemp -d)"
     cp -r "$src/." "$build/" && chmod -R u+w "$build"
     echo "$ferretdb_version" >"$build/build/version/version.txt"
-    # Filters, sorts and limits run on SQLite's indexes (upstream they scan the table in Go):
-    # see the patch's header.
+    # Filters, sorts and limits run on SQLite's indexes (upstream they scan the table in Go),
+    # and an update of a document is atomic (upstream a concurrent one can be lost).
     command -v patch >/dev/null || apt_install patch
-    patch -s -p1 -d "$build" <"$patch_file" >&2
+    local patch_file
+    for patch_file in "${patches[@]}"; do patch -s -p1 -d "$build" <"$patch_file" >&2; done
     mkdir -p "$tools"
     (cd "$build" && go build -o "$bin" ./cmd/ferretdb) >&2
     rm -rf "$build"
@@ -74,7 +76,9 @@ ferretdb_bin() {
 
 mongo_up() {
   if [ -n "${MONGODB_URI:-}" ]; then log "MONGODB_URI is set; not starting a local store"; return; fi
-  if port_open "$mongo_port"; then log "document store already on 127.0.0.1:$mongo_port"; return; fi
+  if port_open "$mongo_port" && ! stale_ferretdb; then
+    log "document store already on 127.0.0.1:$mongo_port"; return
+  fi
   if command -v mongod >/dev/null; then
     mkdir -p "$state/mongod"
     mongod --bind_ip 127.0.0.1 --port "$mongo_port" --dbpath "$state/mongod" --fork \
@@ -92,6 +96,18 @@ mongo_up() {
   echo $! >"$state/ferretdb.pid"
   wait_port "$mongo_port" ferretdb
   log "FerretDB (SQLite) started on 127.0.0.1:$mongo_port"
+}
+
+# True (after stopping it) when the store on the port is this checkout's FerretDB built from other
+# patches: it is started again from the current build. Anything else on the port is left alone.
+stale_ferretdb() {
+  local file="$state/ferretdb.pid" running
+  [ -f "$file" ] || return 1
+  running="$(readlink "/proc/$(cat "$file")/exe" 2>/dev/null)" || return 1
+  case "$running" in *ferretdb-*) ;; *) return 1 ;; esac
+  [ "$running" != "$(ferretdb_bin)" ] || return 1
+  log "FerretDB on 127.0.0.1:$mongo_port is an older build; restarting it"
+  stop_pid ferretdb
 }
 
 stop_pid() {
@@ -172,5 +188,7 @@ case "${1:-up}" in
   redis-up) redis_up ;;
   cluster) cluster_up ;;
   cluster-down) cluster_down ;;
-  *) echo "usage: $0 up|down|redis-up|redis-down|cluster|cluster-down" >&2; exit 2 ;;
+  # The document store binary `up` runs (built first when missing), for tests that run their own.
+  ferretdb-bin) ferretdb_bin ;;
+  *) echo "usage: $0 up|down|redis-up|redis-down|cluster|cluster-down|ferretdb-bin" >&2; exit 2 ;;
 esac

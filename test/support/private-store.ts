@@ -1,27 +1,19 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:net';
 import { waitFor } from './http';
 import { freePort } from './test-service';
 
-/** The FerretDB build of scripts/local-services.sh (its name carries the local patch). */
-const FERRETDB_VERSION = 'v1.24.2';
+const SCRIPT = join(__dirname, '..', '..', 'scripts', 'local-services.sh');
 
-/** The binary the local-services script uses: a ferretdb on PATH, else its own patched build. */
+/**
+ * The binary scripts/local-services.sh runs (a ferretdb on PATH, else its build with the local
+ * patches, whose name carries their hash), asked of the script so the two never differ.
+ */
 function ferretdbBinary(): string {
-  try {
-    return execFileSync('sh', ['-c', 'command -v ferretdb'], { encoding: 'utf8' }).trim();
-  } catch {
-    const tools =
-      process.env.AVVYR_TOOLS_DIR ?? join(homedir(), '.cache', 'avvyr-integrations', 'bin');
-    const bin = join(tools, `ferretdb-${FERRETDB_VERSION}-id-index`);
-    if (!existsSync(bin)) {
-      throw new Error(`${bin} is missing: run scripts/local-services.sh up once to build it`);
-    }
-    return bin;
-  }
+  return execFileSync('bash', [SCRIPT, 'ferretdb-bin'], { encoding: 'utf8' }).trim();
 }
 
 /**
