@@ -86,14 +86,20 @@ describe('Redis Cluster: 2 APIs and 2 workers on 3 primaries + 3 replicas', () =
     if (clusterEnv) await run('bash', [SCRIPT, 'cluster-down'], { env: clusterEnv });
   }, 60_000);
 
+  /** The keys matching `pattern` on every primary. */
+  async function keysMatching(pattern: string): Promise<string[]> {
+    const keys: string[] = [];
+    for (const node of admin.nodes('master')) keys.push(...(await node.keys(pattern)));
+    return keys;
+  }
+
   /** The message's job and its entity key's ordering state, for a test that timed out on it. */
   async function whereIs(messageId: string, sku: string): Promise<string> {
     const prefix = queuePrefix(service.env);
-    const keys: string[] = [];
-    for (const node of admin.nodes('master')) {
-      keys.push(...(await node.keys(`${prefix}:ord:*${sku}*`)));
-      keys.push(...(await node.keys(`${prefix}:ord:*${messageId}*`)));
-    }
+    const keys = [
+      ...(await keysMatching(`${prefix}:ord:*${sku}*`)),
+      ...(await keysMatching(`${prefix}:ord:*${messageId}*`)),
+    ];
     const ordering: Record<string, unknown> = {};
     for (const key of keys) {
       const type = await admin.type(key);
@@ -124,10 +130,7 @@ describe('Redis Cluster: 2 APIs and 2 workers on 3 primaries + 3 replicas', () =
     const accepted = await api.send(apiKey, set('SLOT-1', 1));
     expect(accepted.status).toBe(202);
     await api.waitForStatus(accepted.body.messageId, 'succeeded');
-    const keys: string[] = [];
-    for (const node of admin.nodes('master')) {
-      keys.push(...(await node.keys(`${queuePrefix(service.env)}:*`)));
-    }
+    const keys = await keysMatching(`${queuePrefix(service.env)}:*`);
     expect(keys.length).toBeGreaterThan(3);
     expect(keys.filter((key) => key.includes(':ord:')).length).toBeGreaterThan(0);
     expect(new Set(keys.map((key) => calculateSlot(key)))).toEqual(new Set([tag]));
@@ -168,13 +171,7 @@ describe('Redis Cluster: 2 APIs and 2 workers on 3 primaries + 3 replicas', () =
     // RETRY_ATTEMPTS is 4: five failures fail it for good; the manual retry then succeeds.
     await api.injectFault({ action: 'inventory.adjust', status: 503, times: 4 });
     const failing = await api.send(apiKey, adjust);
-    await api.waitForStatus(failing.body.messageId, 'failed', 30_000);
-    // The event says failed a moment before BullMQ has moved the job to its failed set.
-    await waitFor(
-      () => service.jobState('inbound', failing.body.messageId),
-      (state) => state === 'failed',
-      { what: 'the job to be failed in the queue' },
-    );
+    await api.waitUntilFailed(failing.body.messageId);
     expect((await api2.retry(failing.body.messageId)).status).toBe(202);
     await api
       .waitForStatus(failing.body.messageId, 'succeeded', 30_000)
@@ -191,12 +188,7 @@ describe('Redis Cluster: 2 APIs and 2 workers on 3 primaries + 3 replicas', () =
       action: 'inventory.adjust',
       data: { items: [{ sku: 'CL-RW', adjustment: 2 }] },
     });
-    await api.waitForStatus(failing.body.messageId, 'failed', 30_000);
-    await waitFor(
-      () => service.jobState('inbound', failing.body.messageId),
-      (state) => state === 'failed',
-      { what: 'the job to be failed in the queue' },
-    );
+    await api.waitUntilFailed(failing.body.messageId);
     // The queues' primary keeps running; its replica is frozen, so WAIT gets no acknowledgement
     // (for less than cluster-node-timeout: nobody marks it failed).
     const slot = calculateSlot(queuePrefix(service.env));
@@ -205,9 +197,7 @@ describe('Redis Cluster: 2 APIs and 2 workers on 3 primaries + 3 replicas', () =
       shards.find((shard) => ownsSlot(shard, slot)),
       'replica',
     );
-    const direct = new IORedis(port!, '127.0.0.1');
-    const pid = Number(/process_id:(\d+)/.exec(await direct.info('server'))![1]);
-    direct.disconnect();
+    const pid = await pidOf(port!);
     process.kill(pid, 'SIGSTOP');
     let frozen: Awaited<ReturnType<Api['retry']>>;
     try {
@@ -270,11 +260,8 @@ describe('Redis Cluster: 2 APIs and 2 workers on 3 primaries + 3 replicas', () =
 
   it('kill -9 of the queues’ primary: its replica takes over and no 202 is lost', async () => {
     const slot = calculateSlot(queuePrefix(service.env));
-    const primary = admin.slots[slot][0];
-    const [, port] = primary.split(':');
-    const direct = new IORedis(Number(port), '127.0.0.1');
-    const pid = Number(/process_id:(\d+)/.exec(await direct.info('server'))![1]);
-    direct.disconnect();
+    const port = Number(admin.slots[slot][0].split(':')[1]);
+    const pid = await pidOf(port);
 
     const answers: { sku: string; quantity: number; status: number; id?: string; at: number }[] =
       [];
@@ -321,7 +308,7 @@ describe('Redis Cluster: 2 APIs and 2 workers on 3 primaries + 3 replicas', () =
           const owner = primaryPort(shards.find((shard) => ownsSlot(shard, slot)));
           return { ok: info.includes('cluster_state:ok'), owner };
         },
-        (seen) => seen.ok && seen.owner !== undefined && seen.owner !== Number(port),
+        (seen) => seen.ok && seen.owner !== undefined && seen.owner !== port,
         { timeoutMs: 30_000, intervalMs: 100, what: 'a replica to be promoted' },
       );
       survivor.disconnect();
@@ -353,6 +340,16 @@ describe('Redis Cluster: 2 APIs and 2 workers on 3 primaries + 3 replicas', () =
     expect(missing).toEqual([]);
   }, 240_000);
 });
+
+/** The process id of the cluster node on `port` (to kill or freeze it). */
+async function pidOf(port: number): Promise<number> {
+  const direct = new IORedis(port, '127.0.0.1');
+  try {
+    return Number(/process_id:(\d+)/.exec(await direct.info('server'))![1]);
+  } finally {
+    direct.disconnect();
+  }
+}
 
 /** CLUSTER SHARDS: [ 'slots', [start, end, …], 'nodes', [[ 'id', …, 'port', p, …, 'role', r ]] ]. */
 function ownsSlot(shard: unknown[], slot: number): boolean {

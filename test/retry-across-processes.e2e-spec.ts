@@ -42,14 +42,7 @@ describe('Manual retry: API and worker in separate processes', () => {
       expect(sent.status).toBe(202);
       ids.push(sent.body.messageId);
     }
-    for (const id of ids) {
-      await api.waitForStatus(id, 'failed', 60_000);
-      await waitFor(
-        () => service.jobState('inbound', id),
-        (state) => state === 'failed',
-        { what: `job ${id} to be failed in the queue` },
-      );
-    }
+    for (const id of ids) await api.waitUntilFailed(id, 60_000);
 
     const retried = await Promise.all(ids.map((id) => api.retry(id)));
     expect(retried.map((r) => r.status)).toEqual(Array(count).fill(202));

@@ -68,6 +68,21 @@ export class Api {
     return result.body;
   }
 
+  /**
+   * Until the event is `failed` and its job is in BullMQ's failed set: the event says failed a
+   * moment before BullMQ has moved the job, and a manual retry in between is refused (409).
+   */
+  async waitUntilFailed(messageId: string, timeoutMs = 30_000) {
+    const event = await this.waitForStatus(messageId, 'failed', timeoutMs);
+    // A message's source names its queue (inbound, avasam).
+    await waitFor(
+      () => this.service.jobState(event.source, messageId),
+      (state) => state === 'failed',
+      { what: `job ${messageId} to be failed in the queue` },
+    );
+    return event;
+  }
+
   sandboxState() {
     return http(`${this.service.url}/sandbox/avvyr/state`).then((r) => r.body);
   }
