@@ -48,7 +48,8 @@ ferretdb_bin() {
   if command -v ferretdb >/dev/null; then command -v ferretdb; return; fi
   # The name carries a hash of the local patches, so a build from another version of them (or
   # without them) is replaced, not reused. Applied in this order; each header says why.
-  local patches=("$root/scripts/ferretdb/sqlite-pushdown.patch" "$root/scripts/ferretdb/atomic-updates.patch")
+  local patches=("$root/scripts/ferretdb/sqlite-pushdown.patch" "$root/scripts/ferretdb/atomic-updates.patch"
+    "$root/scripts/ferretdb/batched-updates.patch")
   local patch_hash
   patch_hash="$(cat "${patches[@]}" | sha256sum | cut -c1-12)"
   local bin="$tools/ferretdb-$ferretdb_version-patched-$patch_hash"
@@ -62,8 +63,9 @@ ferretdb_bin() {
     build="$(mktemp -d)"
     cp -r "$src/." "$build/" && chmod -R u+w "$build"
     echo "$ferretdb_version" >"$build/build/version/version.txt"
-    # Filters, sorts and limits run on SQLite's indexes (upstream they scan the table in Go),
-    # and an update of a document is atomic (upstream a concurrent one can be lost).
+    # Filters, sorts and limits run on SQLite's indexes (upstream they scan the table in Go), an
+    # update of a document is atomic (upstream a concurrent one can be lost), and a bulkWrite's
+    # updates of different documents commit together (upstream each commits on its own).
     command -v patch >/dev/null || apt_install patch
     local patch_file
     for patch_file in "${patches[@]}"; do patch -s -p1 -d "$build" <"$patch_file" >&2; done

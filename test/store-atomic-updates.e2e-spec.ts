@@ -52,6 +52,53 @@ describe('document store: concurrent updates of one document', () => {
     expect(lost).toEqual([]);
   }, 120_000);
 
+  it('keeps every update of bulkWrites over the same documents sent at once from two clients', async () => {
+    // The projection writes up to 16 events per bulkWrite, each statement naming its own _id;
+    // the local store writes such a command in one transaction and holds its documents from
+    // the first read to the commit (scripts/ferretdb/batched-updates.patch). Opposite orders
+    // on the two clients would deadlock if those locks were taken in statement order.
+    const ids = Array.from({ length: 16 }, (_, i) => `bulk-${i}`);
+    const docs = () => api.collection<{ _id: string; tags: string[] }>('bulk');
+    await docs().insertMany(ids.map((_id) => ({ _id, tags: [] })));
+    const tagAll = (connection: Connection, tag: string, order: string[]) =>
+      connection.collection('bulk').bulkWrite(
+        order.map((_id) => ({
+          updateOne: { filter: { _id: _id as never }, update: { $addToSet: { tags: tag } } },
+        })),
+        { ordered: true },
+      );
+    const rounds = 25;
+    for (let round = 0; round < rounds; round++) {
+      const results = await Promise.all([
+        tagAll(api, `api-${round}`, ids),
+        tagAll(worker, `worker-${round}`, [...ids].reverse()),
+      ]);
+      expect(results.map((r) => [r.matchedCount, r.modifiedCount])).toEqual([
+        [16, 16],
+        [16, 16],
+      ]);
+    }
+    const short = (await docs().find().toArray()).filter((d) => d.tags.length !== 2 * rounds);
+    expect(short.map((d) => `${d._id}: ${d.tags.length}`)).toEqual([]);
+  }, 120_000);
+
+  it('applies an ordered bulkWrite of updates up to a failing one, and none after it', async () => {
+    const docs = () => api.collection<{ _id: string; n: number }>('ordered');
+    await docs().insertMany([
+      { _id: 'first', n: 1 },
+      { _id: 'bad', n: 'text' as unknown as number }, // $inc cannot apply to it
+      { _id: 'after', n: 1 },
+    ]);
+    const bump = (_id: string) => ({
+      updateOne: { filter: { _id }, update: { $inc: { n: 1 } } },
+    });
+    await expect(
+      docs().bulkWrite([bump('first'), bump('bad'), bump('after')], { ordered: true }),
+    ).rejects.toThrow(/\$inc|non-numeric|TypeMismatch/i);
+    const stored = Object.fromEntries((await docs().find().toArray()).map((d) => [d._id, d.n]));
+    expect(stored).toEqual({ first: 2, bad: 'text', after: 1 });
+  }, 60_000);
+
   it('counts every one of concurrent increments from two clients (findOneAndUpdate)', async () => {
     await api.collection('counters').insertOne({ _id: 'c' as never, n: 0 });
     const bump = (connection: Connection) =>
