@@ -37,8 +37,22 @@ export function isStoreUnavailable(error: unknown): boolean {
     if (typeof name === 'string' && UNAVAILABLE_NAMES.has(name)) return true;
     // Mongoose's own wait for a connection (bufferCommands) running out.
     if (typeof message === 'string' && /buffering timed out/.test(message)) return true;
+    if (isUnreachedBulkWrite(e)) return true;
   }
   return false;
+}
+
+/**
+ * A bulkWrite wraps any error it meets before a server answers in a MongoBulkWriteError with no
+ * write errors, copying the original's fields but not its class or cause: a network error's
+ * `beforeHandshake`, a server selection error's `reason`. Anything the server answered (a write
+ * error, a write concern error, a command error with its code) is not a reachability failure.
+ */
+function isUnreachedBulkWrite(error: unknown): boolean {
+  if (!(error instanceof mongo.MongoBulkWriteError)) return false;
+  if ([error.writeErrors].flat().length || error.err || typeof error.code === 'number')
+    return false;
+  return 'beforeHandshake' in error || 'reason' in error;
 }
 
 export class StoreUnavailableError extends ServiceUnavailableError {
