@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { stepToPatch } from './event-patch';
+import { mergePatches, patchToNewEvent, stepToPatch } from './event-patch';
 import { MessageStatus, MessageStep } from './message-step';
 
 describe('stepToPatch', () => {
@@ -33,6 +33,17 @@ describe('stepToPatch', () => {
     expect(processing.entries.map((e) => e.step)).toEqual(['received', 'processing']);
     // Identical, so $addToSet keeps one when both are written.
     expect(isDeepStrictEqual(processing.entries[0], stepToPatch(received).entries[0])).toBe(true);
+  });
+
+  it("the API's received step merged with that processing step creates an event with one received entry", () => {
+    // Both land in one batch when the projection writer is busy (or catching up after an outage).
+    const merged = mergePatches(
+      stepToPatch(received),
+      stepToPatch(base({ step: 'processing', status: MessageStatus.Processing })),
+    );
+    const timeline = (patchToNewEvent(merged) as unknown as { timeline: { step: string }[] })
+      .timeline;
+    expect(timeline.map((e) => e.step)).toEqual(['received', 'processing']);
   });
 
   it('other steps, later runs and Avasam messages carry only their own entry', () => {

@@ -42,11 +42,26 @@ export function mergePatches(earlier: EventPatch, later: EventPatch): EventPatch
   return {
     messageId: earlier.messageId,
     identity: { ...later.identity, ...earlier.identity },
-    entries: [...earlier.entries, ...later.entries],
+    entries: withoutRepeats([...earlier.entries, ...later.entries]),
     attempts: Math.max(earlier.attempts, later.attempts),
     updatedAt: later.updatedAt > earlier.updatedAt ? later.updatedAt : earlier.updatedAt,
     status: mergeStatus(earlier.status, later.status),
   };
+}
+
+/**
+ * An entry that is already there, key for key, once: what `$addToSet` leaves when the two are
+ * applied in turn. Without it, the API's `received` step and the `received` entry a first
+ * `processing` step carries, merged into one new event, would both be inserted.
+ */
+function withoutRepeats(entries: TimelineEntry[]): TimelineEntry[] {
+  const seen = new Set<string>();
+  return entries.filter((entry) => {
+    const key = JSON.stringify(entry);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** The event as a patch creates it when none exists yet: one cheap batched insert. */
