@@ -67,38 +67,51 @@ export interface WriteOptions {
   deferMs?: number;
 }
 
-/** One sequence of batches: each batch is written once the one before it is. */
+/**
+ * One sequence of batches: each batch is written once the one before it is, and holds every step
+ * that arrived while that one was being written (group commit). An idle lane writes a step at the
+ * next turn; a busy one writes many per round trip, and the local store commits a bulkWrite's
+ * updates together (scripts/ferretdb/batched-updates.patch).
+ */
 class Lane {
   private queue: Pending[] = [];
   private scheduled = false;
-  private inFlight = Promise.resolve();
+  private running: Promise<void> | undefined;
 
   constructor(private readonly apply: (writes: MessageWrite[]) => Promise<void>) {}
 
   push(pending: Pending): void {
     this.queue.push(pending);
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => void this.flush());
-    }
+    if (!this.running) this.schedule();
   }
 
   async drain(): Promise<void> {
-    while (this.queue.length || this.scheduled) await this.flush();
-    await this.inFlight;
+    while (this.queue.length || this.running) await (this.running ?? this.run());
   }
 
-  private flush(): Promise<void> {
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => void this.run());
+  }
+
+  private run(): Promise<void> {
     this.scheduled = false;
-    const batch = this.queue.splice(0, this.queue.length);
-    if (!batch.length) return this.inFlight;
-    const writes = byMessage(batch);
-    // apply() settles every step itself; should it ever throw, its steps fail rather than hang
-    // and the lane goes on with the next batch.
-    this.inFlight = this.inFlight
-      .then(() => this.apply(writes))
-      .catch((error: unknown) => writes.forEach((w) => settle(w, error)));
-    return this.inFlight;
+    this.running ??= this.writeAll().finally(() => {
+      this.running = undefined;
+      // A step pushed after the loop's last look, before this ran, is still waiting.
+      if (this.queue.length) this.schedule();
+    });
+    return this.running;
+  }
+
+  private async writeAll(): Promise<void> {
+    while (this.queue.length) {
+      const writes = byMessage(this.queue.splice(0, this.queue.length));
+      // apply() settles every step itself; should it ever throw, its steps fail rather than
+      // hang and the lane goes on with the next batch.
+      await this.apply(writes).catch((error: unknown) => writes.forEach((w) => settle(w, error)));
+    }
   }
 }
 
