@@ -310,6 +310,20 @@ function toFigures(config: BenchConfig, r: Results, service?: BenchService): Fig
         op: '>=',
         limit: 2,
       }),
+      ...(
+        [
+          ['ours', r.processing.ours],
+          ['naive', r.processing.baseline],
+        ] as const
+      ).map(([side, run]) =>
+        figure(
+          `processing.${side === 'ours' ? 'ours' : 'baseline'}.cpuMs`,
+          `CPU per message, ${side}: ${cpuBreakdown(run.cpuMsPerMessage)}`,
+          sumCpu(run.cpuMsPerMessage),
+          'ms',
+          procCmd,
+        ),
+      ),
     );
   }
   if (r.batch) {
@@ -479,3 +493,14 @@ main()
     );
     process.exit(1);
   });
+
+/** "worker 4.1 + store 2.3 + …" of a processing side's CPU per message. */
+function cpuBreakdown(cpu: Record<string, number | undefined>): string {
+  return Object.entries(cpu)
+    .map(([name, ms]) => `${name} ${ms ?? '?'}`)
+    .join(' + ');
+}
+
+function sumCpu(cpu: Record<string, number | undefined>): number {
+  return Math.round(Object.values(cpu).reduce<number>((sum, ms) => sum + (ms ?? 0), 0) * 100) / 100;
+}

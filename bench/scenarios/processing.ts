@@ -2,6 +2,8 @@ import type { Queue } from 'bullmq';
 import { INBOUND_QUEUE } from '../../src/modules/inbound/inbound-queue';
 import type { BenchConfig } from '../config';
 import { NodeChild } from '../lib/child';
+import { cpuSeconds } from '../lib/rss';
+import { listeningPid } from '../lib/store-process';
 import { InboundBody, KeySpread, processingMix } from '../lib/payloads';
 import { mapPool, pollUntil } from '../lib/pool';
 import { BENCH_ACCOUNT, BenchService } from '../lib/service';
@@ -15,6 +17,30 @@ export interface ProcessingRun {
   messagesPerSec: number;
   succeeded: number;
   completed: boolean;
+  /**
+   * CPU time (ms) each process spent per message processed while this side drained: the worker
+   * (ours: the whole service), the document store, the sandbox backend and Redis. On a machine
+   * whose cores are saturated, their sum is what bounds msg/s.
+   */
+  cpuMsPerMessage: Record<string, number | undefined>;
+}
+
+type Processes = Record<string, number | undefined>;
+
+/** The pids of the processes both sides share, found by their listening ports. */
+function sharedProcesses(service: BenchService): Processes {
+  const port = (uri: string, fallback: number) => Number(new URL(uri).port || fallback);
+  return {
+    store: listeningPid(port(service.env.MONGODB_URI, 27017)),
+    backend: listeningPid(port(backendUrl(service), 80)),
+    redis: listeningPid(port(service.env.REDIS_URL, 6379)),
+  };
+}
+
+function cpuNow(processes: Processes): Record<string, number | undefined> {
+  return Object.fromEntries(
+    Object.entries(processes).map(([name, pid]) => [name, pid && cpuSeconds(pid)]),
+  );
 }
 
 export interface ProcessingResult {
@@ -60,6 +86,7 @@ export async function runProcessing(
     ourQueue,
     n,
     config.processing.timeoutSec,
+    { worker: service.child.pid, ...sharedProcesses(service) },
     async () =>
       (await countSucceeded(service, 'integration_events', { accountId: BENCH_ACCOUNT })) -
       oursBefore,
@@ -94,6 +121,7 @@ export async function runProcessing(
       naiveQueue,
       n,
       config.processing.timeoutSec,
+      { worker: worker.pid, ...sharedProcesses(service) },
       async () => (await countSucceeded(service, 'naive_events', {})) - naiveBefore,
     );
     log(
@@ -116,8 +144,10 @@ async function drain(
   queue: Queue,
   n: number,
   timeoutSec: number,
+  processes: Processes,
   succeeded: () => Promise<number>,
 ): Promise<ProcessingRun> {
+  const cpuBefore = cpuNow(processes);
   const start = Date.now();
   await queue.resume();
   const completed = await pollUntil(
@@ -126,13 +156,24 @@ async function drain(
     100,
   );
   const seconds = (Date.now() - start) / 1000;
+  const cpuAfter = cpuNow(processes);
   const done = await succeeded();
+  const perMessage = (name: string) => {
+    const before = cpuBefore[name];
+    const after = cpuAfter[name];
+    return before === undefined || after === undefined || !done
+      ? undefined
+      : round(((after - before) * 1000) / done, 2);
+  };
   return {
     messages: n,
     seconds: round(seconds),
     messagesPerSec: round(done / seconds, 1),
     succeeded: done,
     completed,
+    cpuMsPerMessage: Object.fromEntries(
+      Object.keys(processes).map((name) => [name, perMessage(name)]),
+    ),
   };
 }
 

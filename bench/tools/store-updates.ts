@@ -4,7 +4,9 @@
  * then moves each forward once (`{_id, statusRank: {$lt}}` with $set / $addToSet / $max, as
  * event-patch.ts's forwardUpdate does) from C concurrent clients; prints documents per second.
  * `--no-list-indexes` keeps only `_id` and `receivedAt`, to see what the list indexes cost.
- *   npx ts-node --transpile-only bench/tools/store-updates.ts [N] [C] [--no-list-indexes]
+ * `--bulk=K` sends the updates K to a bulkWrite, as the projection writer does (16), to see what
+ * writing a command's updates in one transaction saves (scripts/ferretdb/batched-updates.patch).
+ *   npx ts-node --transpile-only bench/tools/store-updates.ts [N] [C] [--no-list-indexes] [--bulk=K]
  * (the store of LOCAL_MONGO_PORT / MONGODB_URI, database bench-store-updates, dropped after).
  */
 import mongoose from 'mongoose';
@@ -17,6 +19,8 @@ async function main(): Promise<void> {
     .filter((arg) => !arg.startsWith('--'))
     .map(Number);
   const listIndexes = !process.argv.includes('--no-list-indexes');
+  const bulkArg = process.argv.find((arg) => arg.startsWith('--bulk='));
+  const bulk = bulkArg ? Number(bulkArg.slice('--bulk='.length)) : 1;
   const config = loadConfig([], process.env);
   const connection = await mongoose
     .createConnection(mongoUri(config.mongoBaseUri, 'bench-store-updates'))
@@ -51,26 +55,42 @@ async function main(): Promise<void> {
     const insertMs = Date.now() - insertStart;
 
     const updateStart = Date.now();
+    const forward = (i: number) => ({
+      filter: { _id: `m-${i}` as never, statusRank: { $lt: 100 } },
+      update: {
+        $set: {
+          status: 'succeeded',
+          statusRank: 100,
+          result: { applied: 1 },
+          completedAt: at(),
+        },
+        $addToSet: {
+          timeline: {
+            $each: [
+              { step: 'processing', at: at(), run: 0, attempt: 1, status: 'processing' },
+              { step: 'succeeded', at: at(), run: 0, attempt: 1, status: 'succeeded' },
+            ],
+          },
+        },
+        $max: { attempts: 1 },
+      } as never,
+    });
+    // Client `lane` moves documents lane, lane + C, lane + 2C…, K of them per command.
     await Promise.all(
       Array.from({ length: clients }, async (_, lane) => {
-        for (let i = lane; i < n; i += clients) {
-          await events.updateOne({ _id: `m-${i}` as never, statusRank: { $lt: 100 } }, {
-            $set: {
-              status: 'succeeded',
-              statusRank: 100,
-              result: { applied: 1 },
-              completedAt: at(),
-            },
-            $addToSet: {
-              timeline: {
-                $each: [
-                  { step: 'processing', at: at(), run: 0, attempt: 1, status: 'processing' },
-                  { step: 'succeeded', at: at(), run: 0, attempt: 1, status: 'succeeded' },
-                ],
-              },
-            },
-            $max: { attempts: 1 },
-          } as never);
+        for (let first = lane; first < n; first += clients * bulk) {
+          const mine = Array.from({ length: bulk }, (_, k) => first + k * clients).filter(
+            (i) => i < n,
+          );
+          if (bulk === 1) {
+            const { filter, update } = forward(mine[0]);
+            await events.updateOne(filter, update);
+          } else {
+            await events.bulkWrite(
+              mine.map((i) => ({ updateOne: forward(i) })),
+              { ordered: true },
+            );
+          }
         }
       }),
     );
@@ -80,6 +100,7 @@ async function main(): Promise<void> {
         documents: n,
         clients,
         listIndexes: listIndexes ? EVENT_LIST_INDEXES.length : 0,
+        updatesPerCommand: bulk,
         insertsPerSecond: Math.round(n / (insertMs / 1000)),
         updatesPerSecond: Math.round(n / (updateMs / 1000)),
       }),
