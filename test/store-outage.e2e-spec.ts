@@ -91,6 +91,14 @@ describe('Document store outage', () => {
         'succeeded',
       ]);
     }
+    // Each is found by its SKU: its event_skus rows were written too, not given up.
+    const unfound: string[] = [];
+    for (let i = 1; i <= accepted.length; i++) {
+      const found = await api.filter({ sku: `STORE-${i}` });
+      if (found.body.items?.map((e: any) => e.messageId).join() !== accepted[i - 1])
+        unfound.push(`STORE-${i}`);
+    }
+    expect(unfound).toEqual([]);
     await api.waitForStatus(keyed.body.messageId, 'succeeded', 30_000);
     const inventory = (await api.sandboxState()).inventory;
     for (let i = 1; i <= accepted.length; i++)

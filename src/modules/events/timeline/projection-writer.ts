@@ -371,21 +371,28 @@ function settle(write: MessageWrite, error?: unknown): void {
   write.members.forEach((member) => member.done(error));
 }
 
+/**
+ * A bulk write's per-document errors; none (undefined) for any other failure. The driver gives
+ * a bulk write that failed as a whole, e.g. one that did not reach the store, an empty list.
+ */
+function writeErrorsOf<T>(error: unknown): T[] | undefined {
+  const writeErrors = (error as { writeErrors?: unknown }).writeErrors;
+  const list = (Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : []) as T[];
+  return list.length ? list : undefined;
+}
+
 /** The documents an unordered insertMany refused, or undefined when it cannot tell. */
 function failedIndexes(error: unknown): Set<number> | undefined {
-  const writeErrors = (error as { writeErrors?: unknown }).writeErrors;
-  if (!writeErrors) return undefined;
-  const list = (Array.isArray(writeErrors) ? writeErrors : [writeErrors]) as { index: number }[];
-  return new Set(list.map((e) => e.index));
+  const list = writeErrorsOf<{ index: number }>(error);
+  return list && new Set(list.map((e) => e.index));
 }
 
 /** The codes of a bulk write's per-document errors, or undefined when it is another error. */
 function writeErrorCodes(error: unknown): number[] | undefined {
-  const writeErrors = (error as { writeErrors?: unknown }).writeErrors;
-  if (!writeErrors) {
+  const list = writeErrorsOf<{ code: number }>(error);
+  if (!list) {
     const code = (error as { code?: unknown }).code;
     return code === DUPLICATE_KEY ? [DUPLICATE_KEY] : undefined;
   }
-  const list = (Array.isArray(writeErrors) ? writeErrors : [writeErrors]) as { code: number }[];
   return list.map((e) => e.code);
 }
