@@ -26,6 +26,19 @@ const UNAVAILABLE_NAMES = new Set([
   'MongoTopologyClosedError',
 ]);
 
+/** Socket failures (Node's errno codes) a bulkWrite may carry: the connection broke or never formed. */
+const NETWORK_ERRNOS = new Set([
+  'EPIPE',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'ENOTCONN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
+
 /**
  * True for a failure that says the document store could not be reached (as opposed to one it
  * answered): worth a 503 STORE_UNAVAILABLE, or a retry once it is back.
@@ -45,14 +58,23 @@ export function isStoreUnavailable(error: unknown): boolean {
 /**
  * A bulkWrite wraps any error it meets before a server answers in a MongoBulkWriteError with no
  * write errors, copying the original's fields but not its class or cause: a network error's
- * `beforeHandshake`, a server selection error's `reason`. Anything the server answered (a write
- * error, a write concern error, a command error with its code) is not a reachability failure.
+ * `beforeHandshake` and its `ResetPool` label, a server selection error's `reason`, a socket
+ * error's errno `code`. Anything the server answered (a write error, a write
+ * concern error, a command error with its numeric code) is not a reachability failure.
  */
 function isUnreachedBulkWrite(error: unknown): boolean {
   if (!(error instanceof mongo.MongoBulkWriteError)) return false;
-  if ([error.writeErrors].flat().length || error.err || typeof error.code === 'number')
+  if ([error.writeErrors].flat().length || error.err || typeof error.code === 'number') {
     return false;
-  return 'beforeHandshake' in error || 'reason' in error;
+  }
+  // A socket error the driver passed on as it was, e.g. EPIPE on a connection the store closed.
+  const code: unknown = error.code;
+  return (
+    (typeof code === 'string' && NETWORK_ERRNOS.has(code)) ||
+    'beforeHandshake' in error ||
+    'reason' in error ||
+    error.hasErrorLabel(mongo.MongoErrorLabel.ResetPool)
+  );
 }
 
 export class StoreUnavailableError extends ServiceUnavailableError {
