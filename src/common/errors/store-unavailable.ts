@@ -64,7 +64,7 @@ export function isStoreUnavailable(error: unknown): boolean {
  */
 function isUnreachedBulkWrite(error: unknown): boolean {
   if (!(error instanceof mongo.MongoBulkWriteError)) return false;
-  if ([error.writeErrors].flat().length || error.err || typeof error.code === 'number') {
+  if (bulkWriteErrors(error) || error.err || typeof error.code === 'number') {
     return false;
   }
   // A socket error the driver passed on as it was, e.g. EPIPE on a connection the store closed.
@@ -75,6 +75,16 @@ function isUnreachedBulkWrite(error: unknown): boolean {
     'reason' in error ||
     error.hasErrorLabel(mongo.MongoErrorLabel.ResetPool)
   );
+}
+
+/**
+ * A bulk write's per-document errors; none (undefined) for any other failure. The driver gives
+ * a bulk write that failed as a whole, e.g. one that did not reach the store, an empty list.
+ */
+export function bulkWriteErrors<T>(error: unknown): T[] | undefined {
+  const writeErrors = (error as { writeErrors?: unknown }).writeErrors;
+  const list = (Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : []) as T[];
+  return list.length ? list : undefined;
 }
 
 export class StoreUnavailableError extends ServiceUnavailableError {

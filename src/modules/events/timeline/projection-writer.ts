@@ -6,7 +6,7 @@ import {
 } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import type { Model, mongo } from 'mongoose';
-import { isStoreUnavailable } from '../../../common/errors';
+import { bulkWriteErrors, isStoreUnavailable } from '../../../common/errors';
 import { EventSku, eventSkuRows } from '../event-sku.schema';
 import { IntegrationEvent } from '../integration-event.schema';
 import {
@@ -371,25 +371,15 @@ function settle(write: MessageWrite, error?: unknown): void {
   write.members.forEach((member) => member.done(error));
 }
 
-/**
- * A bulk write's per-document errors; none (undefined) for any other failure. The driver gives
- * a bulk write that failed as a whole, e.g. one that did not reach the store, an empty list.
- */
-function writeErrorsOf<T>(error: unknown): T[] | undefined {
-  const writeErrors = (error as { writeErrors?: unknown }).writeErrors;
-  const list = (Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : []) as T[];
-  return list.length ? list : undefined;
-}
-
 /** The documents an unordered insertMany refused, or undefined when it cannot tell. */
 function failedIndexes(error: unknown): Set<number> | undefined {
-  const list = writeErrorsOf<{ index: number }>(error);
+  const list = bulkWriteErrors<{ index: number }>(error);
   return list && new Set(list.map((e) => e.index));
 }
 
 /** The codes of a bulk write's per-document errors, or undefined when it is another error. */
 function writeErrorCodes(error: unknown): number[] | undefined {
-  const list = writeErrorsOf<{ code: number }>(error);
+  const list = bulkWriteErrors<{ code: number }>(error);
   if (!list) {
     const code = (error as { code?: unknown }).code;
     return code === DUPLICATE_KEY ? [DUPLICATE_KEY] : undefined;
