@@ -315,9 +315,13 @@ describe('Bulk replay of failed events', () => {
       queued: COUNT,
       skipped: first.body.matched + second.body.matched - COUNT,
     });
+    // A replay is 'done' once it has queued its events, not once they ran: read the backend's
+    // calls only after every event has succeeded, or the last 200s may not have been made yet.
+    const events = [];
+    for (const id of ids) events.push(await d.waitForStatus(id, 'succeeded', 60_000));
     const calls = (await d.sandboxState()).calls;
-    for (const id of ids) {
-      const event = await d.waitForStatus(id, 'succeeded', 60_000);
+    for (const [i, id] of ids.entries()) {
+      const event = events[i];
       expect(event.timeline.filter((s: any) => s.step === 'manual-retry')).toHaveLength(1);
       const statuses = calls.filter((c: any) => c.idempotencyKey === id).map((c: any) => c.status);
       expect({ id, statuses }).toEqual({ id, statuses: [422, 200] });
