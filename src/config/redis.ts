@@ -25,6 +25,7 @@ export type RedisClientOptions = Pick<
   | 'retryStrategy'
   | 'enableReadyCheck'
   | 'connectionName'
+  | 'enableAutoPipelining'
 >;
 
 /**
@@ -74,11 +75,19 @@ export function createRedis(
 ): RedisClient {
   const topology = redisTopology(settings);
   if (topology.kind !== 'cluster') return new IORedis({ ...topology.options, ...options });
-  const { retryStrategy, lazyConnect, enableOfflineQueue, enableReadyCheck, ...perNode } = options;
+  const {
+    retryStrategy,
+    lazyConnect,
+    enableOfflineQueue,
+    enableReadyCheck,
+    enableAutoPipelining,
+    ...perNode
+  } = options;
   const clusterOptions: ClusterOptions = {
     lazyConnect,
     enableOfflineQueue,
     enableReadyCheck,
+    enableAutoPipelining,
     clusterRetryStrategy: retryStrategy,
     // A killed primary: its slots answer again once a replica is promoted (cluster-node-timeout).
     retryDelayOnFailover: 200,

@@ -43,6 +43,9 @@ export class InboundRateLimiter implements OnApplicationBootstrap, OnApplication
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       commandTimeout: RATE_LIMIT_REDIS_TIMEOUT_MS,
+      // Every request runs one script here: those of requests that arrive together go out in one
+      // write (one syscall, one reply read) instead of one each.
+      enableAutoPipelining: true,
       retryStrategy: (times) => Math.min(times * 100, 1000),
     });
     this.redis.on('error', () => undefined);
