@@ -57,7 +57,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): BenchConfig 
       warmupSec: num('warmup', 3, 0.5),
       pairs: num('pairs', 3, 1),
     },
-    latency: { durationSec: num('latency-duration', 15, 1), share: 0.5 },
+    latency: { durationSec: num('latency-duration', 15, 1), share: num('latency-share', 0.5, 0.5) },
     processing: {
       messages: num('messages', 20_000, 70),
       concurrency: num('worker-concurrency', 50, 50),

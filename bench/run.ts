@@ -9,6 +9,7 @@ import { cpus } from 'node:os';
 import { INBOUND_QUEUE } from '../src/modules/inbound/inbound-queue';
 import { BenchConfig, loadConfig, mongoUri } from './config';
 import { answersHttp, NodeChild } from './lib/child';
+import { storeAndRedis } from './lib/cpu';
 import { freePort } from './lib/ports';
 import { figure, Figure, printTable, writeJson } from './lib/report';
 import { RssSampler } from './lib/rss';
@@ -183,7 +184,8 @@ async function ingestAndLatency(
       queue: baselineQueue,
       pid: () => baseline.pid,
     };
-    if (config.scenarios.includes('ingest')) results.ingest = await runIngest(config, [ours, bare]);
+    if (config.scenarios.includes('ingest'))
+      results.ingest = await runIngest(config, [ours, bare], storeAndRedis(service.env));
     if (config.scenarios.includes('batch')) results.batch = await runBatch(config, ours, bare);
     if (config.scenarios.includes('latency')) {
       const max = results.ingest?.ours.requestsPerSec ?? 1000;
@@ -248,6 +250,20 @@ function toFigures(config: BenchConfig, r: Results, service?: BenchService): Fig
         `ms / ${r.ingest.baseline.cpuMsPerRequest} ms`,
         ingestCmd,
       ),
+      ...(
+        [
+          ['ours', r.ingest.ours],
+          ['baseline', r.ingest.baseline],
+        ] as const
+      ).map(([side, summary]) =>
+        figure(
+          `ingest.${side}.machineCpuMs`,
+          `ingest machine CPU per request, ${side}: ${cpuBreakdown(summary.machineCpuMsPerRequest)}`,
+          sumCpu(summary.machineCpuMsPerRequest),
+          'ms',
+          ingestCmd,
+        ),
+      ),
       figure(
         'ingest.cpuRatio',
         'ingest CPU ratio baseline ÷ ours (same comparison in CPU time)',
@@ -288,6 +304,17 @@ function toFigures(config: BenchConfig, r: Results, service?: BenchService): Fig
         `ms / ${r.latency.perSecondBudget.p99} ms`,
         latencyCmd,
       ),
+      ...(r.latency.eventLoopLag
+        ? [
+            figure(
+              'latency.eventLoopLag',
+              `service event-loop delay while paced p50 / p99 / max`,
+              r.latency.eventLoopLag.p50,
+              `ms / ${r.latency.eventLoopLag.p99} ms / ${r.latency.eventLoopLag.max} ms`,
+              latencyCmd,
+            ),
+          ]
+        : []),
     );
   }
   if (r.processing) {

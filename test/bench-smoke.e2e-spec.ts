@@ -28,7 +28,10 @@ describe('bench smoke', () => {
     expect(ids).toEqual(
       expect.arrayContaining([
         'ingest.ratio',
+        'ingest.ours.machineCpuMs',
+        'ingest.baseline.machineCpuMs',
         'latency.p99',
+        'latency.eventLoopLag',
         'processing.ratio',
         'processing.hot.ratio',
         'batch.ratio',

@@ -1,6 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { BenchConfig } from '../config';
 import { load, LoadResult } from '../lib/load';
+import { cpuMsPer, cpuNow, Processes } from '../lib/cpu';
 import { cpuSeconds } from '../lib/rss';
 import { seedMix } from '../lib/payloads';
 import { median, ratio, round } from '../lib/stats';
@@ -20,10 +21,25 @@ export interface IngestTarget {
   settle?: () => Promise<void>;
 }
 
-type CpuSummary = { requestsPerSec: number; p50: number; p99: number; cpuMsPerRequest: number };
+/**
+ * CPU time (ms) per accepted request of each process the round kept busy: the server, the
+ * document store, Redis, and the load generator (this process). On a 2-core machine their sum is
+ * what bounds req/s once every process wants a core.
+ */
+type MachineCpu = Record<string, number | undefined>;
+
+type CpuSummary = {
+  requestsPerSec: number;
+  p50: number;
+  p99: number;
+  cpuMsPerRequest: number;
+  machineCpuMsPerRequest: MachineCpu;
+};
 
 export interface IngestResult {
-  rounds: Array<{ target: string; cpuMsPerRequest: number } & LoadResult>;
+  rounds: Array<
+    { target: string; cpuMsPerRequest: number; machineCpuMsPerRequest: MachineCpu } & LoadResult
+  >;
   ours: CpuSummary;
   baseline: CpuSummary;
   ratio: number;
@@ -39,6 +55,7 @@ export interface IngestResult {
 export async function runIngest(
   config: BenchConfig,
   targets: IngestTarget[],
+  shared: Processes,
 ): Promise<IngestResult> {
   const bodies = seedMix();
   const { connections, durationSec, warmupSec, pairs } = config.ingest;
@@ -52,10 +69,13 @@ export async function runIngest(
   const rounds: IngestResult['rounds'] = [];
   for (let pair = 0; pair < pairs; pair++) {
     for (const target of targets) {
+      const processes = { server: target.pid(), ...shared, load: process.pid };
+      const machineBefore = cpuNow(processes);
       const cpuBefore = cpuOf(target);
       const result = await hit(target, durationSec);
       const cpuMsPerRequest = round(((cpuOf(target) - cpuBefore) * 1000) / result.accepted, 3);
-      rounds.push({ target: target.name, cpuMsPerRequest, ...result });
+      const machineCpuMsPerRequest = cpuMsPer(machineBefore, cpuNow(processes), result.accepted);
+      rounds.push({ target: target.name, cpuMsPerRequest, machineCpuMsPerRequest, ...result });
       await quiet(target);
       log(
         `ingest ${target.name} #${pair + 1}: ${result.requestsPerSec} req/s, p99 ${result.p99} ms, ` +
@@ -70,6 +90,12 @@ export async function runIngest(
       p50: median(mine.map((r) => r.p50)),
       p99: median(mine.map((r) => r.p99)),
       cpuMsPerRequest: median(mine.map((r) => r.cpuMsPerRequest)),
+      machineCpuMsPerRequest: Object.fromEntries(
+        Object.keys(mine[0].machineCpuMsPerRequest).map((name) => {
+          const values = mine.map((r) => r.machineCpuMsPerRequest[name]);
+          return [name, values.includes(undefined) ? undefined : median(values as number[])];
+        }),
+      ),
     };
   };
   const ours = summary('ours');

@@ -12,6 +12,12 @@ export interface LatencyResult extends LoadResult {
    * budget per second, sent at full speed, so it shows latency under bursts at full load.
    */
   perSecondBudget: LoadResult;
+  /**
+   * The service's event-loop delay over the paced run (prom-client's `nodejs_eventloop_lag_*`,
+   * which restart at every scrape), ms beyond its 10 ms sampling interval: how long the loop was
+   * blocked, so how much of a request's latency was spent waiting for it.
+   */
+  eventLoopLag?: { p50: number; p99: number; max: number };
 }
 
 /**
@@ -31,7 +37,10 @@ export async function runLatency(
     durationSec: config.latency.durationSec,
   };
   await quiet(ours);
+  const metricsUrl = `${new URL(ours.url).origin}/metrics`;
+  await eventLoopLag(metricsUrl); // restarts the histogram
   const paced = await pacedLoad({ ...common, rate: targetRate, connections: 64 });
+  const lag = await eventLoopLag(metricsUrl);
   await quiet(ours);
   const perSecondBudget = await load({
     ...common,
@@ -42,7 +51,32 @@ export async function runLatency(
   log(
     `latency at ${targetRate} req/s, paced: p50 ${paced.p50} ms, p99 ${paced.p99} ms, ` +
       `p99.9 ${paced.p999} ms; autocannon per-second budget: p50 ${perSecondBudget.p50} ms, ` +
-      `p99 ${perSecondBudget.p99} ms`,
+      `p99 ${perSecondBudget.p99} ms` +
+      (lag
+        ? `; event-loop delay while paced p50 ${lag.p50} ms, p99 ${lag.p99} ms, max ${lag.max} ms`
+        : ''),
   );
-  return { ...paced, targetRate, perSecondBudget };
+  return { ...paced, targetRate, perSecondBudget, ...(lag && { eventLoopLag: lag }) };
+}
+
+/** prom-client's default `eventLoopMonitoringPrecision`. */
+const LAG_SAMPLING_MS = 10;
+
+/** The event-loop delay since the last scrape, from the service's /metrics (undefined if absent). */
+async function eventLoopLag(metricsUrl: string): Promise<LatencyResult['eventLoopLag']> {
+  const text = await fetch(metricsUrl)
+    .then((r) => r.text())
+    .catch(() => '');
+  const ms = (name: string) => {
+    const value = new RegExp(`^nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm').exec(text)?.[1];
+    // prom-client samples the loop every 10 ms and records the whole interval: an idle loop
+    // reads about 10 ms, so what is reported is the delay beyond it.
+    return value === undefined
+      ? undefined
+      : Math.max(0, Math.round((Number(value) * 1000 - LAG_SAMPLING_MS) * 10) / 10);
+  };
+  const [p50, p99, max] = [ms('p50'), ms('p99'), ms('max')];
+  return p50 === undefined || p99 === undefined || max === undefined
+    ? undefined
+    : { p50, p99, max };
 }

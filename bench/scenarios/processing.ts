@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq';
 import { INBOUND_QUEUE } from '../../src/modules/inbound/inbound-queue';
 import type { BenchConfig } from '../config';
 import { NodeChild } from '../lib/child';
-import { cpuSeconds } from '../lib/rss';
+import { cpuMsPer, cpuNow, portOf, Processes, storeAndRedis } from '../lib/cpu';
 import { listeningPid } from '../lib/store-process';
 import { InboundBody, KeySpread, processingMix } from '../lib/payloads';
 import { mapPool, pollUntil } from '../lib/pool';
@@ -25,22 +25,10 @@ export interface ProcessingRun {
   cpuMsPerMessage: Record<string, number | undefined>;
 }
 
-type Processes = Record<string, number | undefined>;
-
 /** The pids of the processes both sides share, found by their listening ports. */
 function sharedProcesses(service: BenchService): Processes {
-  const port = (uri: string, fallback: number) => Number(new URL(uri).port || fallback);
-  return {
-    store: listeningPid(port(service.env.MONGODB_URI, 27017)),
-    backend: listeningPid(port(backendUrl(service), 80)),
-    redis: listeningPid(port(service.env.REDIS_URL, 6379)),
-  };
-}
-
-function cpuNow(processes: Processes): Record<string, number | undefined> {
-  return Object.fromEntries(
-    Object.entries(processes).map(([name, pid]) => [name, pid && cpuSeconds(pid)]),
-  );
+  const { store, redis } = storeAndRedis(service.env);
+  return { store, backend: listeningPid(portOf(backendUrl(service), 80)), redis };
 }
 
 export interface ProcessingResult {
@@ -158,22 +146,13 @@ async function drain(
   const seconds = (Date.now() - start) / 1000;
   const cpuAfter = cpuNow(processes);
   const done = await succeeded();
-  const perMessage = (name: string) => {
-    const before = cpuBefore[name];
-    const after = cpuAfter[name];
-    return before === undefined || after === undefined || !done
-      ? undefined
-      : round(((after - before) * 1000) / done, 2);
-  };
   return {
     messages: n,
     seconds: round(seconds),
     messagesPerSec: round(done / seconds, 1),
     succeeded: done,
     completed,
-    cpuMsPerMessage: Object.fromEntries(
-      Object.keys(processes).map((name) => [name, perMessage(name)]),
-    ),
+    cpuMsPerMessage: cpuMsPer(cpuBefore, cpuAfter, done),
   };
 }
 
