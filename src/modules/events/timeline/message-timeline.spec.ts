@@ -1,6 +1,10 @@
 import type { EventBus } from '@nestjs/cqrs';
 import { MessageStatus, MessageStep } from './message-step';
-import { MessageTimeline, SHED_RECEIVED_ABOVE_BACKLOG } from './message-timeline';
+import {
+  MessageTimeline,
+  RECEIVED_LINGER_MS,
+  SHED_RECEIVED_ABOVE_BACKLOG,
+} from './message-timeline';
 import type { ProjectionWriter } from './projection-writer';
 
 describe('MessageTimeline.recordInBackground', () => {
@@ -38,6 +42,8 @@ describe('MessageTimeline.recordInBackground', () => {
     sut.recordInBackground(step('received', MessageStatus.Received));
     await new Promise(setImmediate);
     expect(writer.write).toHaveBeenCalledTimes(1);
+    // It lingers, to share its write with those of other messages accepted meanwhile.
+    expect(writer.write.mock.calls[0][1]).toMatchObject({ lingerMs: RECEIVED_LINGER_MS });
     expect(eventBus.publish).toHaveBeenCalledTimes(1);
   });
 

@@ -41,6 +41,8 @@ const STORE_RETRY_MAX_MS = 2000;
 const SHUTDOWN_STORE_WAIT_MS = 5000;
 /** Beyond this many unwritten steps, a write the store cannot take fails instead of waiting. */
 const MAX_WAITING_STEPS = 20_000;
+/** Lingering steps are written at once when this many are held: a full batch in every lane. */
+const MAX_LINGERING = LANES * MAX_BATCH;
 
 interface Pending {
   patch: EventPatch;
@@ -65,6 +67,13 @@ export interface WriteOptions {
    * for steps nobody waits on, like `processing` before a call that usually returns quickly.
    */
   deferMs?: number;
+  /**
+   * Hold the step with the other lingering steps until the first of them has waited this long
+   * (ms), then hand them all to their lanes at once; for steps nobody waits on (`received`). At
+   * moderate rates a lane's write finishes before the next step arrives, so without it every
+   * message pays its own round trips and its own commit.
+   */
+  lingerMs?: number;
 }
 
 /**
@@ -133,6 +142,9 @@ export class ProjectionWriter implements BeforeApplicationShutdown, OnApplicatio
   private waitingForStore = false;
   /** Deferred steps by messageId, with the timer that releases them. */
   private readonly deferred = new Map<string, { pending: Pending; timer: NodeJS.Timeout }>();
+  /** Lingering steps by messageId, released together by one timer. */
+  private readonly lingering = new Map<string, Pending>();
+  private lingerTimer?: NodeJS.Timeout;
   /** Steps handed to write() whose write has not finished yet (held, queued or being applied). */
   private unwritten = 0;
 
@@ -141,7 +153,10 @@ export class ProjectionWriter implements BeforeApplicationShutdown, OnApplicatio
     @InjectModel(EventSku.name) private readonly skus: Model<EventSku>,
   ) {}
 
-  write(step: MessageStep, { first = false, deferMs = 0 }: WriteOptions = {}): Promise<void> {
+  write(
+    step: MessageStep,
+    { first = false, deferMs = 0, lingerMs = 0 }: WriteOptions = {},
+  ): Promise<void> {
     this.unwritten++;
     return new Promise((resolve, reject) => {
       const pending: Pending = {
@@ -164,6 +179,8 @@ export class ProjectionWriter implements BeforeApplicationShutdown, OnApplicatio
       if (deferMs > 0) {
         const timer = setTimeout(() => this.release(messageId), deferMs);
         this.deferred.set(messageId, { pending, timer });
+      } else if (lingerMs > 0) {
+        this.linger(messageId, pending, lingerMs);
       } else {
         this.laneOf(messageId).push(pending);
       }
@@ -225,12 +242,36 @@ export class ProjectionWriter implements BeforeApplicationShutdown, OnApplicatio
   }
 
   private async drain(): Promise<void> {
+    this.releaseLingering();
     [...this.deferred.keys()].forEach((messageId) => this.release(messageId));
     await Promise.all(this.lanes.map((lane) => lane.drain()));
   }
 
-  /** Queues a message's deferred step, if it has one, ahead of anything recorded after it. */
+  private linger(messageId: string, pending: Pending, lingerMs: number): void {
+    this.lingering.set(messageId, pending);
+    if (this.lingering.size >= MAX_LINGERING) this.releaseLingering();
+    else this.lingerTimer ??= setTimeout(() => this.releaseLingering(), lingerMs);
+  }
+
+  /** Hands every lingering step to its lane in the same turn, so each lane writes them as one. */
+  private releaseLingering(): void {
+    clearTimeout(this.lingerTimer);
+    this.lingerTimer = undefined;
+    const held = [...this.lingering];
+    this.lingering.clear();
+    for (const [messageId, pending] of held) this.laneOf(messageId).push(pending);
+  }
+
+  /**
+   * Queues a message's held step (deferred or lingering), if it has one, ahead of anything
+   * recorded after it.
+   */
   private release(messageId: string): void {
+    const lingering = this.lingering.get(messageId);
+    if (lingering) {
+      this.lingering.delete(messageId);
+      this.laneOf(messageId).push(lingering);
+    }
     const held = this.deferred.get(messageId);
     if (!held) return;
     clearTimeout(held.timer);
