@@ -8,9 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
 import { INBOUND_QUEUE } from '../src/modules/inbound/inbound-queue';
 import { BenchConfig, loadConfig, mongoUri } from './config';
-import { answersHttp, NodeChild } from './lib/child';
+import { startFastifyBaseline } from './lib/baseline';
 import { storeAndRedis } from './lib/cpu';
-import { freePort } from './lib/ports';
 import { figure, Figure, printTable, writeJson } from './lib/report';
 import { RssSampler } from './lib/rss';
 import { BenchNames, BenchService, projectionsWritten, startService } from './lib/service';
@@ -153,21 +152,10 @@ async function ingestAndLatency(
   baselinePrefix: string,
   results: Results,
 ): Promise<void> {
-  const port = await freePort();
-  const baseline = new NodeChild(
-    'baseline-fastify',
-    ['-r', 'ts-node/register/transpile-only', 'bench/baseline/fastify-ingest.ts'],
-    {
-      PORT: String(port),
-      REDIS_URL: config.redisUrl,
-      QUEUE_PREFIX: baselinePrefix,
-      QUEUE_NAME: INBOUND_QUEUE,
-    },
-  );
+  const baseline = await startFastifyBaseline(config, baselinePrefix, 'baseline-fastify');
   const ourQueue = redis.queue(service.env.QUEUE_PREFIX, INBOUND_QUEUE);
   const baselineQueue = redis.queue(baselinePrefix, INBOUND_QUEUE);
   try {
-    await baseline.waitUntil(() => answersHttp(`http://127.0.0.1:${port}/`));
     // The worker (ROLE=all) stays idle during ingest: the figure is the HTTP edge, as for the baseline.
     await ourQueue.pause();
     const ours: IngestTarget = {
@@ -180,9 +168,9 @@ async function ingestAndLatency(
     };
     const bare: IngestTarget = {
       name: 'baseline',
-      url: `http://127.0.0.1:${port}/integrations/custom/inbound`,
+      url: baseline.inboundUrl,
       queue: baselineQueue,
-      pid: () => baseline.pid,
+      pid: () => baseline.child.pid,
     };
     if (config.scenarios.includes('ingest'))
       results.ingest = await runIngest(config, [ours, bare], storeAndRedis(service.env));
@@ -192,7 +180,7 @@ async function ingestAndLatency(
       results.latency = await runLatency(config, ours, max);
     }
   } finally {
-    await baseline.stop();
+    await baseline.child.stop();
     await ourQueue.obliterate({ force: true }).catch(() => undefined);
     await ourQueue.close();
     await baselineQueue.close();

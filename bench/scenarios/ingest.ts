@@ -2,7 +2,6 @@ import type { Queue } from 'bullmq';
 import type { BenchConfig } from '../config';
 import { load, LoadResult } from '../lib/load';
 import { cpuMsPer, cpuNow, Processes } from '../lib/cpu';
-import { cpuSeconds } from '../lib/rss';
 import { seedMix } from '../lib/payloads';
 import { median, ratio, round } from '../lib/stats';
 
@@ -70,11 +69,12 @@ export async function runIngest(
   for (let pair = 0; pair < pairs; pair++) {
     for (const target of targets) {
       const processes = { server: target.pid(), ...shared, load: process.pid };
-      const machineBefore = cpuNow(processes);
-      const cpuBefore = cpuOf(target);
+      const before = cpuNow(processes);
       const result = await hit(target, durationSec);
-      const cpuMsPerRequest = round(((cpuOf(target) - cpuBefore) * 1000) / result.accepted, 3);
-      const machineCpuMsPerRequest = cpuMsPer(machineBefore, cpuNow(processes), result.accepted);
+      const after = cpuNow(processes);
+      const served = serverCpuSeconds(target, before.server, after.server);
+      const cpuMsPerRequest = round((served * 1000) / result.accepted, 3);
+      const machineCpuMsPerRequest = cpuMsPer(before, after, result.accepted);
       rounds.push({ target: target.name, cpuMsPerRequest, machineCpuMsPerRequest, ...result });
       await quiet(target);
       log(
@@ -119,11 +119,16 @@ export async function quiet(target: IngestTarget): Promise<void> {
   await target.settle?.();
 }
 
-function cpuOf(target: IngestTarget): number {
-  const pid = target.pid();
-  const seconds = pid === undefined ? undefined : cpuSeconds(pid);
-  if (seconds === undefined) throw new Error(`${target.name}: its process is gone`);
-  return seconds;
+/** CPU seconds the target's own process spent over a round; it must have run throughout. */
+function serverCpuSeconds(
+  target: IngestTarget,
+  before: number | undefined,
+  after: number | undefined,
+): number {
+  if (before === undefined || after === undefined) {
+    throw new Error(`${target.name}: its process is gone`);
+  }
+  return after - before;
 }
 
 export function log(line: string): void {

@@ -9,9 +9,8 @@ import { performance } from 'node:perf_hooks';
 import { randomBytes } from 'node:crypto';
 import { INBOUND_QUEUE } from '../../src/modules/inbound/inbound-queue';
 import { loadConfig, mongoUri } from '../config';
-import { answersHttp, NodeChild } from '../lib/child';
+import { startFastifyBaseline } from '../lib/baseline';
 import { seedMix } from '../lib/payloads';
-import { freePort } from '../lib/ports';
 import { cpuSeconds } from '../lib/rss';
 import { startService } from '../lib/service';
 import { ratio, round } from '../lib/stats';
@@ -41,24 +40,13 @@ async function main(): Promise<void> {
     { database, queuePrefix: `bench-serial-${id}` },
     'serial',
   );
-  const port = await freePort();
-  const baseline = new NodeChild(
-    'serial-baseline',
-    ['-r', 'ts-node/register/transpile-only', 'bench/baseline/fastify-ingest.ts'],
-    {
-      PORT: String(port),
-      REDIS_URL: config.redisUrl,
-      QUEUE_PREFIX: baselinePrefix,
-      QUEUE_NAME: INBOUND_QUEUE,
-    },
-  );
+  const baseline = await startFastifyBaseline(config, baselinePrefix, 'serial-baseline');
   const redis = new BenchRedis(config.redisUrl, config.redisClusterNodes);
   const queues = [
     redis.queue(service.env.QUEUE_PREFIX, INBOUND_QUEUE),
     redis.queue(baselinePrefix, INBOUND_QUEUE),
   ];
   try {
-    await baseline.waitUntil(() => answersHttp(`http://127.0.0.1:${port}/`));
     // As in the bench's latency scenario, our worker stays idle: only the HTTP edge is timed.
     await queues[0].pause();
     const sides: Side[] = [
@@ -72,8 +60,8 @@ async function main(): Promise<void> {
       },
       {
         name: 'baseline',
-        url: `http://127.0.0.1:${port}/integrations/custom/inbound`,
-        pid: () => baseline.pid,
+        url: baseline.inboundUrl,
+        pid: () => baseline.child.pid,
         latencies: [],
         cpuSeconds: 0,
       },
@@ -97,7 +85,7 @@ async function main(): Promise<void> {
     process.stdout.write(`p50 ours ÷ baseline: ${ratio(ours.p50, bare.p50)}\n`);
   } finally {
     await service.child.stop(5000);
-    await baseline.stop();
+    await baseline.child.stop();
     for (const queue of queues) {
       await queue.obliterate({ force: true }).catch(() => undefined);
       await queue.close();
