@@ -19,6 +19,7 @@ describe('Single messages accepted in the same turn share one transaction', () =
   let redis: PrivateRedis;
   let client: IORedis;
   let queue: InboundQueueService;
+  let ordering: MessageOrdering;
   let env: Env;
 
   beforeAll(async () => {
@@ -28,7 +29,8 @@ describe('Single messages accepted in the same turn share one transaction', () =
     client = new IORedis(redis.url);
     client.on('error', () => undefined); // the third test stops Redis on purpose
     env = loadEnv({ ...process.env, REDIS_URL: redis.url, QUEUE_PREFIX: 'coalesce' });
-    queue = new InboundQueueService(env, new MessageSources(), new MessageOrdering(env));
+    ordering = new MessageOrdering(env);
+    queue = new InboundQueueService(env, new MessageSources(), ordering);
     await queue.onModuleInit();
   });
 
@@ -66,6 +68,26 @@ describe('Single messages accepted in the same turn share one transaction', () =
         expect.objectContaining({ payload: data.payload }),
       );
     }
+  });
+
+  it("a retry that has no place (read from the job) keeps the message's place instead of queueing behind itself", async () => {
+    const data = job('SOFA', 3);
+    const queued = await queue.enqueue(data);
+    const place = queued.data.context.order!;
+    // The job as stored carries no place: a retry that reads the message from it has none.
+    expect((await queue.peek(data.context.messageId))?.context.order).toBeUndefined();
+
+    const multi = client.multi();
+    ordering.register(
+      multi,
+      `${queuePrefix(env)}:${INBOUND_QUEUE}:${data.context.messageId}`,
+      { source: 'inbound', messageId: data.context.messageId, accountId: 'acc-1' },
+      queue.unitsOf(data),
+      { force: true },
+    );
+    const [[error, again]] = (await multi.exec())!;
+    expect(error).toBeNull();
+    expect(again).toEqual([place.seq, Date.parse(place.at)]);
   });
 
   it('gives messages accepted in later turns a transaction each', async () => {

@@ -15,7 +15,10 @@
  * Gives a message its place and registers it as pending on each of its keys, in the transaction
  * that adds its job. KEYS: the BullMQ job's hash, the message's entry, seq counter, clock, then
  * q, r per key. ARGV: messageId, source letter, force ('1': a manual retry, the job exists), seq
- * and time to reuse (or ''), occurredAt ms (or ''), then 'a' | 'r' per key. → {seq, time}, or
+ * and time to reuse (or ''), occurredAt ms (or ''), then 'a' | 'r' per key. A forced register
+ * without a place (a retry that read its message from the job, whose data never carries the place
+ * given at acceptance) keeps the place its entry recorded: a new one would queue the message
+ * behind its own first run. → {seq, time}, or
  * {0, 0} when the job already exists (BullMQ keeps the first job of an id: nothing is done).
  * The sequence comes from one counter and the time from Redis' clock, never going back, so a
  * later 202 always has a later place, across API replicas.
@@ -23,8 +26,11 @@
 export const REGISTER = `
 if ARGV[3] ~= '1' and redis.call('EXISTS', KEYS[1]) == 1 then return {0, 0} end
 local seq, at
+local entry = ARGV[3] == '1' and ARGV[4] == '' and redis.call('GET', KEYS[2])
 if ARGV[4] ~= '' then
   seq, at = tonumber(ARGV[4]), tonumber(ARGV[5])
+elseif entry then
+  seq, at = tonumber(string.sub(entry, 1, 16)), tonumber(string.match(entry, '|(%d+)$'))
 else
   local t = redis.call('TIME')
   local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
