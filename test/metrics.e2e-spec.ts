@@ -102,6 +102,29 @@ describe('Prometheus metrics at /metrics', () => {
     expect(eventRoutes.some((route) => route.includes(first))).toBe(false);
   });
 
+  it('counts event writes: a message processed as soon as it is accepted writes its event once', async () => {
+    const quiet = (s: Sample[]) => value(s, 'avvyr_projection_backlog') === 0;
+    const before = await waitFor(() => scrape(), quiet, { what: 'no projection waiting' });
+    const writes = (s: Sample[], op: string) =>
+      value(s, 'avvyr_projection_writes_total', { op }) -
+      value(before, 'avvyr_projection_writes_total', { op });
+    const messages = 6;
+    for (let i = 0; i < messages; i++) await sendAndWait(SEED_EXAMPLES['price.set'], 'succeeded');
+
+    // GET answers from the queued job until the event is written: wait for every write.
+    const after = await waitFor(
+      () => scrape(),
+      (s) => quiet(s) && writes(s, 'insert') >= messages,
+      { what: 'every event inserted' },
+    );
+    // Each event is created once, by one insert holding its received, processing and succeeded
+    // steps; an update follows only when the worker took longer than the received step's linger
+    // or the backend call outlasted the processing step's deferral (a loaded machine). Were the
+    // received step written alone, every message would cost an insert and an update.
+    expect(writes(after, 'insert')).toBe(messages);
+    expect(writes(after, 'update')).toBeLessThan(messages);
+  });
+
   it('counts automatic retries, permanent failures and manual retries', async () => {
     const customer = { source: 'inbound', action: 'customer.upsert' };
     const order = { source: 'inbound', action: 'order.update' };

@@ -6,13 +6,18 @@ import { ProjectionWriter } from './projection-writer';
 
 /** A store that records, in order, every command the writer sends it. */
 function fakeStore() {
-  const commands: { collection: string; op: string; messageIds: string[] }[] = [];
+  const commands: {
+    collection: string;
+    op: string;
+    messageIds: string[];
+    docs?: Record<string, unknown>[];
+  }[] = [];
   const idsOf = (docs: { _id?: string; messageId?: string }[]) =>
     docs.map((d) => String(d._id ?? d.messageId));
   const events = {
     collection: {
       insertMany: jest.fn(async (docs: { _id: string }[]) => {
-        commands.push({ collection: 'events', op: 'insertMany', messageIds: idsOf(docs) });
+        commands.push({ collection: 'events', op: 'insertMany', messageIds: idsOf(docs), docs });
       }),
     },
     bulkWrite: jest.fn(async (ops: { updateOne: { filter: { _id: string } } }[]) => {
@@ -104,6 +109,45 @@ describe('ProjectionWriter lingering steps', () => {
       'events.insertMany',
     ]);
     expect(commands[1].messageIds).toEqual(['m-1']);
+  });
+
+  it('a message picked up within the linger and processed within the deferral is written once, whole', async () => {
+    const { writer, commands } = fakeStore();
+    const accepted = writer.write(received('m-1'), { first: true, lingerMs: 60_000 });
+    // The worker's processing step, deferred in case the outcome comes quickly (TrackedJobRunner).
+    const processing = writer.write(step('m-1', 'processing', MessageStatus.Processing), {
+      deferMs: 60_000,
+    });
+    await pause(5);
+    expect(commands).toEqual([]);
+
+    await writer.write(step('m-1', 'succeeded', MessageStatus.Succeeded));
+    await Promise.all([accepted, processing]);
+    expect(commands.map((c) => `${c.collection}.${c.op}`)).toEqual([
+      'skus.insertMany',
+      'events.insertMany',
+    ]);
+    const [event] = commands[1].docs as { status: string; timeline: { step: string }[] }[];
+    expect(event.status).toBe(MessageStatus.Succeeded);
+    expect(event.timeline.map((entry) => entry.step)).toEqual([
+      'received',
+      'processing',
+      'succeeded',
+    ]);
+  });
+
+  it('a deferred step whose deferral runs out takes the lingering step with it, in order', async () => {
+    const { writer, commands } = fakeStore();
+    const accepted = writer.write(received('m-2'), { first: true, lingerMs: 60_000 });
+    await writer.write(step('m-2', 'processing', MessageStatus.Processing), { deferMs: 20 });
+    await accepted;
+    expect(commands.map((c) => `${c.collection}.${c.op}`)).toEqual([
+      'skus.insertMany',
+      'events.insertMany',
+    ]);
+    const [event] = commands[1].docs as { status: string; timeline: { step: string }[] }[];
+    expect(event.status).toBe(MessageStatus.Processing);
+    expect(event.timeline.map((entry) => entry.step)).toEqual(['received', 'processing']);
   });
 
   it('shutdown writes what is still lingering', async () => {

@@ -140,13 +140,24 @@ export class ProjectionWriter implements BeforeApplicationShutdown, OnApplicatio
   private waitForStoreUntil = Infinity;
   /** Logged once per outage. */
   private waitingForStore = false;
-  /** Deferred steps by messageId, with the timer that releases them. */
-  private readonly deferred = new Map<string, { pending: Pending; timer: NodeJS.Timeout }>();
+  /**
+   * Deferred steps by messageId, in the order recorded, with the timer that releases them. A
+   * message's steps held when a deferred one arrives (its lingering `received`, an earlier
+   * deferred step) stay held with it, so that a message picked up and processed within the
+   * deferral writes its whole event once.
+   */
+  private readonly deferred = new Map<string, { pendings: Pending[]; timer: NodeJS.Timeout }>();
   /** Lingering steps by messageId, released together by one timer. */
   private readonly lingering = new Map<string, Pending>();
   private lingerTimer?: NodeJS.Timeout;
   /** Steps handed to write() whose write has not finished yet (held, queued or being applied). */
   private unwritten = 0;
+  /**
+   * Event documents written since start, by how: `insert` (a new event, written whole with every
+   * step it had by then) or `update` (a write to an event already there). A message processed
+   * soon after it was accepted costs one insert; each later write of its event, one update.
+   */
+  readonly written = { insert: 0, update: 0 };
 
   constructor(
     @InjectModel(IntegrationEvent.name) private readonly events: Model<IntegrationEvent>,
@@ -175,11 +186,14 @@ export class ProjectionWriter implements BeforeApplicationShutdown, OnApplicatio
         },
       };
       const messageId = pending.patch.messageId;
-      this.release(messageId);
       if (deferMs > 0) {
+        const pendings = [...this.unhold(messageId), pending];
         const timer = setTimeout(() => this.release(messageId), deferMs);
-        this.deferred.set(messageId, { pending, timer });
-      } else if (lingerMs > 0) {
+        this.deferred.set(messageId, { pendings, timer });
+        return;
+      }
+      this.release(messageId);
+      if (lingerMs > 0) {
         this.linger(messageId, pending, lingerMs);
       } else {
         this.laneOf(messageId).push(pending);
@@ -267,16 +281,25 @@ export class ProjectionWriter implements BeforeApplicationShutdown, OnApplicatio
    * recorded after it.
    */
   private release(messageId: string): void {
+    const lane = this.laneOf(messageId);
+    for (const pending of this.unhold(messageId)) lane.push(pending);
+  }
+
+  /** Takes a message's held steps (lingering, then deferred: the order they were recorded in). */
+  private unhold(messageId: string): Pending[] {
+    const pendings: Pending[] = [];
     const lingering = this.lingering.get(messageId);
     if (lingering) {
       this.lingering.delete(messageId);
-      this.laneOf(messageId).push(lingering);
+      pendings.push(lingering);
     }
     const held = this.deferred.get(messageId);
-    if (!held) return;
-    clearTimeout(held.timer);
-    this.deferred.delete(messageId);
-    this.laneOf(messageId).push(held.pending);
+    if (held) {
+      clearTimeout(held.timer);
+      this.deferred.delete(messageId);
+      pendings.push(...held.pendings);
+    }
+    return pendings;
   }
 
   private laneOf(messageId: string): Lane {
@@ -308,11 +331,13 @@ export class ProjectionWriter implements BeforeApplicationShutdown, OnApplicatio
         { ordered: false },
       );
       writes.forEach((w) => settle(w));
+      this.written.insert += writes.length;
       return [];
     } catch (error) {
       if (isStoreUnavailable(error)) throw error;
       const failed = failedIndexes(error);
       writes.forEach((w, i) => failed && !failed.has(i) && settle(w));
+      if (failed) this.written.insert += writes.length - failed.size;
       return failed ? writes.filter((_, i) => failed.has(i)) : writes;
     }
   }
@@ -342,6 +367,7 @@ export class ProjectionWriter implements BeforeApplicationShutdown, OnApplicatio
           );
         }
         chunk.forEach((w) => settle(w));
+        this.written.update += chunk.length;
       } catch (error) {
         // The store is gone: the caller writes what is not settled yet again once it is back.
         if (isStoreUnavailable(error)) throw error;
@@ -350,6 +376,7 @@ export class ProjectionWriter implements BeforeApplicationShutdown, OnApplicatio
           try {
             await this.writeOne(write.patch);
             settle(write);
+            this.written.update++;
           } catch (error) {
             if (isStoreUnavailable(error)) throw error;
             this.logger.warn({ err: error }, 'Projection write failed; it heals at the next step');
