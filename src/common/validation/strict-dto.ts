@@ -2,6 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
 import { getMetadataStorage, validateSync, ValidationTypes } from 'class-validator';
 import { FieldError, flattenValidationErrors } from '../errors';
+import { compiledCheck } from './compiled-dto-check';
 
 type DtoClass = abstract new (...args: never[]) => object;
 
@@ -141,6 +142,33 @@ export function validateDto<T extends object>(
   options: ShapeOptions = {},
 ): { errors: FieldError[]; instance: T } {
   const { errors, cleaned } = checkShape(type, value, path, [], options);
+  return validateCleaned(type, cleaned, path, errors);
+}
+
+/**
+ * validateDto's errors, for hot paths that need no instance (each inbound message's payload):
+ * input that the DTO's compiled check vouches for skips class-transformer and class-validator;
+ * anything else goes through them, so every error a client sees is class-validator's own.
+ */
+export function dtoErrors(
+  type: DtoClass,
+  value: unknown,
+  path = '',
+  options: ShapeOptions = {},
+): FieldError[] {
+  const { errors, cleaned } = checkShape(type, value, path, [], options);
+  if (!errors.length && isObject(cleaned) && compiledCheck(type, nestedTypesOf)?.(cleaned)) {
+    return errors;
+  }
+  return validateCleaned(type, cleaned, path, errors).errors;
+}
+
+function validateCleaned<T extends object>(
+  type: DtoClass,
+  cleaned: unknown,
+  path: string,
+  errors: FieldError[],
+): { errors: FieldError[]; instance: T } {
   const instance = toInstance(type, cleaned) as T;
   errors.push(
     ...flattenValidationErrors(
@@ -155,6 +183,9 @@ export function validateDto<T extends object>(
   );
   return { errors, instance };
 }
+
+/** The nested DTOs of a DTO's properties (class-transformer's `@Type`), as the shape check reads them. */
+const nestedTypesOf = (type: DtoClass) => shapeOf(type)?.nested ?? new Map<string, DtoClass>();
 
 /**
  * class-transformer's plainToInstance, one level at a time: nested DTOs are built by this

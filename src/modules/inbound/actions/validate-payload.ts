@@ -1,4 +1,4 @@
-import { FieldError, validateDto } from '../../../common';
+import { dtoErrors, FieldError } from '../../../common';
 import { INBOUND_ACTIONS, InboundAction } from './action-registry';
 
 /**
@@ -10,5 +10,5 @@ export function validatePayload(action: InboundAction, data: unknown, path = 'da
     return [{ path, message: `${path} must be an object` }];
   }
   const payloadClass: new () => object = INBOUND_ACTIONS[action].payload;
-  return validateDto(payloadClass, data, path).errors;
+  return dtoErrors(payloadClass, data, path);
 }
