@@ -177,7 +177,7 @@ async function ingestAndLatency(
     if (config.scenarios.includes('batch')) results.batch = await runBatch(config, ours, bare);
     if (config.scenarios.includes('latency')) {
       const max = results.ingest?.ours.requestsPerSec ?? 1000;
-      results.latency = await runLatency(config, ours, max);
+      results.latency = await runLatency(config, ours, max, bare);
     }
   } finally {
     await baseline.child.stop();
@@ -299,6 +299,17 @@ function toFigures(config: BenchConfig, r: Results, service?: BenchService): Fig
               `service event-loop delay while paced p50 / p99 / max`,
               r.latency.eventLoopLag.p50,
               `ms / ${r.latency.eventLoopLag.p99} ms / ${r.latency.eventLoopLag.max} ms`,
+              latencyCmd,
+            ),
+          ]
+        : []),
+      ...(r.latency.baseline
+        ? [
+            figure(
+              'latency.baseline.p99',
+              `bare baseline paced at the same rate p99 (p50 ${r.latency.baseline.p50} ms)`,
+              r.latency.baseline.p99,
+              'ms',
               latencyCmd,
             ),
           ]

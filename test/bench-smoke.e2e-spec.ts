@@ -32,6 +32,7 @@ describe('bench smoke', () => {
         'ingest.baseline.machineCpuMs',
         'latency.p99',
         'latency.eventLoopLag',
+        'latency.baseline.p99',
         'processing.ratio',
         'processing.hot.ratio',
         'batch.ratio',

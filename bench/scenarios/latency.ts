@@ -18,6 +18,11 @@ export interface LatencyResult extends LoadResult {
    * blocked, so how much of a request's latency was spent waiting for it.
    */
   eventLoopLag?: { p50: number; p99: number; max: number };
+  /**
+   * The bare baseline paced at the same rate right after ours: what the same machine, Redis and
+   * load generator allow at that rate, so ours' tail can be read against it in the same run.
+   */
+  baseline?: LoadResult;
 }
 
 /**
@@ -28,6 +33,7 @@ export async function runLatency(
   config: BenchConfig,
   ours: IngestTarget,
   maxRate: number,
+  baseline?: IngestTarget,
 ): Promise<LatencyResult> {
   const targetRate = Math.max(1, Math.round(maxRate * config.latency.share));
   const common = {
@@ -42,6 +48,16 @@ export async function runLatency(
   const paced = await pacedLoad({ ...common, rate: targetRate, connections: 64 });
   const lag = await eventLoopLag(metricsUrl);
   await quiet(ours);
+  const bare =
+    baseline &&
+    (await pacedLoad({
+      ...common,
+      url: baseline.url,
+      apiKey: undefined,
+      rate: targetRate,
+      connections: 64,
+    }));
+  if (baseline) await quiet(baseline);
   const perSecondBudget = await load({
     ...common,
     connections: config.ingest.connections,
@@ -52,11 +68,18 @@ export async function runLatency(
     `latency at ${targetRate} req/s, paced: p50 ${paced.p50} ms, p99 ${paced.p99} ms, ` +
       `p99.9 ${paced.p999} ms; autocannon per-second budget: p50 ${perSecondBudget.p50} ms, ` +
       `p99 ${perSecondBudget.p99} ms` +
+      (bare ? `; baseline paced at the same rate: p50 ${bare.p50} ms, p99 ${bare.p99} ms` : '') +
       (lag
         ? `; event-loop delay while paced p50 ${lag.p50} ms, p99 ${lag.p99} ms, max ${lag.max} ms`
         : ''),
   );
-  return { ...paced, targetRate, perSecondBudget, ...(lag && { eventLoopLag: lag }) };
+  return {
+    ...paced,
+    targetRate,
+    perSecondBudget,
+    ...(lag && { eventLoopLag: lag }),
+    ...(bare && { baseline: bare }),
+  };
 }
 
 /** prom-client's default `eventLoopMonitoringPrecision`. */
