@@ -17,21 +17,34 @@ describe('Event retention job', () => {
     await service.close();
   });
 
-  it('is scheduled at start-up and deletes only events older than EVENT_RETENTION_DAYS', async () => {
-    const day = 24 * 3600 * 1000;
-    const event = (messageId: string, ageDays: number) => ({
-      messageId,
-      source: 'inbound',
-      integrationId: 'i',
-      accountId: 'acc-retention',
-      action: 'price.set',
-      status: 'succeeded',
-      statusRank: 3,
-      attempts: 1,
-      timeline: [],
-      receivedAt: new Date(Date.now() - ageDays * day),
-      updatedAt: new Date(),
+  const day = 24 * 3600 * 1000;
+  const event = (messageId: string, ageDays: number, accountId = 'acc-retention') => ({
+    messageId,
+    source: 'inbound',
+    integrationId: 'i',
+    accountId,
+    action: 'price.set',
+    status: 'succeeded',
+    statusRank: 3,
+    attempts: 1,
+    timeline: [],
+    receivedAt: new Date(Date.now() - ageDays * day),
+    updatedAt: new Date(),
+  });
+
+  async function runRetention(): Promise<void> {
+    const queue = new Queue('maintenance', {
+      connection: { url: service.env.REDIS_URL },
+      prefix: queuePrefix(service.env),
     });
+    try {
+      await queue.add('event-retention', {});
+    } finally {
+      await queue.close();
+    }
+  }
+
+  it('is scheduled at start-up and deletes only events older than EVENT_RETENTION_DAYS', async () => {
     await db.collection('integration_events').insertMany([event('old', 8), event('recent', 6)]);
     const skuRow = (messageId: string, ageDays: number) => ({
       _id: `${messageId}:SKU-1`,
@@ -51,10 +64,10 @@ describe('Event retention job', () => {
     try {
       const schedulers = await queue.getJobSchedulers();
       expect(schedulers.map((s) => s.key)).toContain('event-retention');
-      await queue.add('event-retention', {});
     } finally {
       await queue.close();
     }
+    await runRetention();
 
     const left = await waitFor(
       () => db.collection('integration_events').find({ accountId: 'acc-retention' }).toArray(),
@@ -70,4 +83,42 @@ describe('Event retention job', () => {
     );
     expect(skus[0].messageId).toBe('recent');
   });
+
+  it('deletes more expired events than the local store takes in one delete (32,766)', async () => {
+    const accountId = 'acc-retention-many';
+    const expired = 33_000;
+    const events = db.collection('integration_events');
+    const skus = db.collection<{ _id: string }>('event_skus');
+    for (let from = 0; from < expired; from += 1000) {
+      const ids = Array.from({ length: 1000 }, (_, i) => `many-${from + i}`);
+      await events.insertMany(ids.map((id) => event(id, 9, accountId)));
+      await skus.insertMany(
+        ids.map((id) => ({
+          _id: `${id}:SKU-1`,
+          accountId,
+          sku: 'SKU-1',
+          receivedAt: new Date(Date.now() - 9 * day),
+          messageId: id,
+        })),
+      );
+    }
+    await events.insertOne(event('many-recent', 1, accountId));
+
+    await runRetention();
+
+    // One deleteMany over all of them failed on the local store ("too many SQL variables") and
+    // deleted none, at every hourly run.
+    await waitFor(
+      () => events.countDocuments({ accountId }),
+      (count) => count === 1,
+      { what: 'every expired event to be deleted', timeoutMs: 120_000, intervalMs: 500 },
+    );
+    const left = await events.find({ accountId }).toArray();
+    expect(left.map((doc) => doc.messageId)).toEqual(['many-recent']);
+    await waitFor(
+      () => skus.countDocuments({ accountId }),
+      (count) => count === 0,
+      { what: 'every expired event_skus row to be deleted', timeoutMs: 120_000, intervalMs: 500 },
+    );
+  }, 300_000);
 });

@@ -6,6 +6,7 @@ import { rssMb } from '../lib/rss';
 import { median, ratio } from '../lib/stats';
 import { listeningPid } from '../lib/store-process';
 import { withMongo } from '../lib/stores';
+import { deleteInBatches } from '../../src/common/store';
 import { eventSkuRows } from '../../src/modules/events/event-sku.schema';
 import { payloadSkus } from '../../src/modules/events/timeline/event-keys';
 import { log } from './ingest';
@@ -89,8 +90,10 @@ export async function runGrowth(config: BenchConfig, service: BenchService): Pro
     },
   ];
   await withMongo(service.env.MONGODB_URI, async (db) => {
-    await db.collection('integration_events').deleteMany({});
-    await db.collection('event_skus').deleteMany({});
+    // In batches: the local store refuses one delete of more than 32,766 documents, and the
+    // processing scenarios before this one leave 40,000 events at full size.
+    await deleteInBatches(db.collection('integration_events'), {});
+    await deleteInBatches(db.collection('event_skus'), {});
   });
   const small = await measureAt(config, service, config.growth.small, 0, filters, now);
   const large = await measureAt(

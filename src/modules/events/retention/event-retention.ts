@@ -5,6 +5,7 @@ import { Queue } from 'bullmq';
 import { Model } from 'mongoose';
 import { Env } from '../../../config/env';
 import { DrainingWorkerHost, WORKER_OPTIONS } from '../../../common/queue';
+import { deleteInBatches } from '../../../common/store';
 import { EventSku } from '../event-sku.schema';
 import { IntegrationEvent } from '../integration-event.schema';
 
@@ -43,9 +44,10 @@ export class EventRetentionProcessor extends DrainingWorkerHost {
 
   async process(): Promise<{ deleted: number }> {
     const cutoff = new Date(Date.now() - this.env.EVENT_RETENTION_DAYS * 24 * 3600 * 1000);
-    const { deletedCount } = await this.events.deleteMany({ receivedAt: { $lt: cutoff } });
+    const expired = { receivedAt: { $lt: cutoff } };
+    const deletedCount = await deleteInBatches(this.events.collection, expired);
     // An event and its SKU rows share receivedAt: the same cutoff removes both.
-    await this.skus.deleteMany({ receivedAt: { $lt: cutoff } });
+    await deleteInBatches(this.skus.collection, expired);
     this.logger.log(
       `Event retention deleted ${deletedCount} events received before ${cutoff.toISOString()}`,
     );
