@@ -13,7 +13,7 @@ const eventHandlers = [MessageJourneyLogger];
  * every request: building it cost the ingest routes about a fifth of their throughput, and
  * nestjs-pino binds it with AsyncLocalStorage, whose first use turns on a promise hook for the
  * whole process, so that every promise of every request and job paid for it from then on
- * (12 % of the CPU of an inbound request, with the other routes still logged).
+ * (with only the other routes still logged, an inbound request cost 0.49 ms of CPU; 0.39 without).
  */
 const NO_ROUTES: Parameters<typeof LoggerModule.forRoot>[0] = { forRoutes: [] };
 
