@@ -185,7 +185,8 @@ function validateCleaned<T extends object>(
 }
 
 /** The nested DTOs of a DTO's properties (class-transformer's `@Type`), as the shape check reads them. */
-const nestedTypesOf = (type: DtoClass) => shapeOf(type)?.nested ?? new Map<string, DtoClass>();
+export const nestedTypesOf = (type: DtoClass) =>
+  shapeOf(type)?.nested ?? new Map<string, DtoClass>();
 
 /**
  * class-transformer's plainToInstance, one level at a time: nested DTOs are built by this
